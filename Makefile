@@ -1,0 +1,71 @@
+# ipcoop: the single entry point. `make run` serves the platform, `make test` runs every check.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+WORKERS ?= 3
+STAMP := $(VENV)/.installed
+
+# Python 3.13 (pyenv's, selected by .python-version), else 3.12.
+PYTHON ?= $(shell for p in python3.13 "$$(pyenv root 2>/dev/null)/versions/3.13"*/bin/python3 python3.12; do \
+	if command -v "$$p" >/dev/null 2>&1 && "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
+	then command -v "$$p"; break; fi; done)
+
+.PHONY: help install run serve test lint format messages check-migrations test-unit test-browser browser-deps clean
+
+help:
+	@echo "make run    install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)"
+	@echo "make test   install what the tests need and run lint, migration check and every test"
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Python 3.13 or 3.12 is needed (pyenv install 3.13)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP) messages
+
+# Compiled catalogues are built, not committed. Needs GNU gettext's msgfmt.
+messages: $(STAMP)
+	@command -v msgfmt >/dev/null || { apt-get update -qq && apt-get install -y -qq gettext; }
+	cd ipcoop && ../$(BIN)/django-admin compilemessages --settings=ipcoop.settings --pythonpath=.. -v0
+
+run: install
+	mkdir -p var
+	$(BIN)/ipcoop migrate --no-input -v0
+	$(BIN)/ipcoop seed-demo
+	$(BIN)/ipcoop collectstatic --no-input -v0
+	@echo
+	@echo "ipcoop is served at http://127.0.0.1:$(PORT)/  (API docs: http://127.0.0.1:$(PORT)/api/v1/docs)"
+	@echo "Sign in with a demo account above. Stop with Ctrl-C."
+	$(BIN)/gunicorn ipcoop.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --worker-class sync \
+		--access-logfile - --forwarded-allow-ips 127.0.0.1
+
+# Debian's Chromium and the Noto fonts for browser tests; installed once when missing.
+browser-deps:
+	@if ! command -v chromium >/dev/null || ! fc-list | grep -qi "Noto Sans CJK" || ! fc-list | grep -qi "Noto Sans Khmer"; then \
+		echo "Installing Chromium and Noto fonts from Debian"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core fonts-noto-cjk >/dev/null; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check-migrations: $(STAMP)
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+test: install browser-deps lint check-migrations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

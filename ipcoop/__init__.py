@@ -1,0 +1,1 @@
+"""ipcoop: the Korea–ASEAN IP Cooperation Platform."""

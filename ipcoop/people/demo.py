@@ -1,0 +1,106 @@
+"""Demo accounts: one person in each role, for trying the platform locally."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+from ipcoop.people import services
+from ipcoop.people.models import Organisation, Role, User
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    display_name: str
+    role: str | None
+    organisation: str | None  # slug
+    language: str
+    country: str
+    time_zone: str
+    platform_admin: bool = False
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("admin", "Platform admin", None, None, "en", "", "UTC", platform_admin=True),
+    DemoAccount(
+        "kr.admin", "KIPO office admin", Role.OFFICE_ADMIN, "kr-kipo", "ko", "KR", "Asia/Seoul"
+    ),
+    DemoAccount("kr.examiner", "KIPO examiner", Role.EXAMINER, "kr-kipo", "ko", "KR", "Asia/Seoul"),
+    DemoAccount(
+        "kr.policy", "KIPO policy officer", Role.POLICY_OFFICER, "kr-kipo", "ko", "KR", "Asia/Seoul"
+    ),
+    DemoAccount(
+        "sg.policy",
+        "IPOS policy officer",
+        Role.POLICY_OFFICER,
+        "sg-ipos",
+        "en",
+        "SG",
+        "Asia/Singapore",
+    ),
+    DemoAccount(
+        "th.examiner", "DIP Thailand examiner", Role.EXAMINER, "th-dip", "th", "TH", "Asia/Bangkok"
+    ),
+    DemoAccount(
+        "vn.examiner",
+        "IP Viet Nam examiner",
+        Role.EXAMINER,
+        "vn-ipvn",
+        "vi",
+        "VN",
+        "Asia/Ho_Chi_Minh",
+    ),
+    DemoAccount(
+        "academy.educator",
+        "Academy educator",
+        Role.EDUCATOR,
+        "asean-ip-academy",
+        "en",
+        "ID",
+        "Asia/Jakarta",
+    ),
+    DemoAccount("teacher.demo", "Demo teacher", Role.TEACHER, None, "en", "PH", "Asia/Manila"),
+    DemoAccount("learner.demo", "Demo learner", Role.LEARNER, None, "id", "ID", "Asia/Jakarta"),
+]
+
+
+@transaction.atomic
+def seed_demo() -> list[tuple[DemoAccount, bool]]:
+    """Create the demo accounts that are missing.
+
+    Returns each account with whether it was created now. Idempotent: an
+    account that exists is left as it is. Side effects: creates Users and their
+    Memberships (with role-granted audit events). Refuses in production mode.
+    """
+    if settings.PRODUCTION:
+        raise ImproperlyConfigured("Demo data is not loaded in production mode.")
+    result = []
+    for account in DEMO_ACCOUNTS:
+        user = User.objects.filter(username=account.username).first()
+        created = user is None
+        if created:
+            user = services.create_user(
+                username=account.username,
+                password=None,
+                display_name=account.display_name,
+                preferred_language=account.language,
+                country=account.country,
+                time_zone=account.time_zone,
+                is_platform_admin=account.platform_admin,
+            )
+            # The shared demo password is set without the strength validators on purpose.
+            user.set_password(settings.IPCOOP_DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        if account.role is not None:
+            organisation = (
+                Organisation.objects.get(slug=account.organisation)
+                if account.organisation
+                else None
+            )
+            services.grant_role(by=None, user=user, role=account.role, organisation=organisation)
+        result.append((account, created))
+    return result

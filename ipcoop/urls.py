@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path, reverse_lazy
+from django.views.generic import RedirectView
+
+from ipcoop.api import api
+from ipcoop.web.views import healthz
+
+urlpatterns = [
+    path("", include("ipcoop.web.urls")),
+    path("account/", include("ipcoop.people.urls")),
+    path("api/v1/", api.urls),
+    path("healthz", healthz, name="healthz"),
+    # The admin signs in through the platform's own sign-in (throttled and audited).
+    path(
+        "admin/login/",
+        RedirectView.as_view(url=reverse_lazy("people:signin"), query_string=True),
+    ),
+    path("admin/", admin.site.urls),
+]

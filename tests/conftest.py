@@ -1,0 +1,82 @@
+"""Personas: someone in every office role, a teacher, a learner, an outsider and a visitor.
+
+Like healthchecks' owner/member/outsider, real accounts in real organisations
+(the ones the migration creates) rather than factories.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from ipcoop.people import services
+from ipcoop.people.models import Organisation, Role, User
+
+PASSWORD = "correct horse battery staple 42"
+
+
+def make_user(username: str, role: str | None = None, org: str | None = None, **extra) -> User:
+    user = services.create_user(username=username, password=PASSWORD, **extra)
+    if role:
+        organisation = Organisation.objects.get(slug=org) if org else None
+        services.grant_role(by=None, user=user, role=role, organisation=organisation)
+    return user
+
+
+@dataclass
+class Personas:
+    kipo: Organisation
+    ipos: Organisation
+    thdip: Organisation
+    academy: Organisation
+    kipo_admin: User
+    kipo_examiner: User
+    kipo_policy: User
+    ipos_admin: User
+    ipos_policy: User
+    th_examiner: User
+    educator: User
+    teacher: User
+    learner: User
+    outsider: User
+    platform_admin: User
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    orgs = {o.slug: o for o in Organisation.objects.all()}
+    return Personas(
+        kipo=orgs["kr-kipo"],
+        ipos=orgs["sg-ipos"],
+        thdip=orgs["th-dip"],
+        academy=orgs["asean-ip-academy"],
+        kipo_admin=make_user("kipo.admin", Role.OFFICE_ADMIN, "kr-kipo"),
+        kipo_examiner=make_user("kipo.examiner", Role.EXAMINER, "kr-kipo"),
+        kipo_policy=make_user("kipo.policy", Role.POLICY_OFFICER, "kr-kipo"),
+        ipos_admin=make_user("ipos.admin", Role.OFFICE_ADMIN, "sg-ipos"),
+        ipos_policy=make_user("ipos.policy", Role.POLICY_OFFICER, "sg-ipos"),
+        th_examiner=make_user("th.examiner", Role.EXAMINER, "th-dip"),
+        educator=make_user("academy.educator", Role.EDUCATOR, "asean-ip-academy"),
+        teacher=make_user("a.teacher", Role.TEACHER),
+        learner=make_user("a.learner", Role.LEARNER),
+        outsider=make_user("outsider"),
+        platform_admin=make_user("root", is_platform_admin=True),
+    )
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+_CSRF = re.compile(rb'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+')
+
+
+def without_csrf(body: bytes) -> bytes:
+    """A page's body with the per-request CSRF mask blanked, to compare two answers."""
+    return _CSRF.sub(rb"\1", body)

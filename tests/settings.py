@@ -1,0 +1,15 @@
+"""Test settings: the real settings plus a small app whose model exercises the access rules."""
+
+from ipcoop.settings import *  # noqa: F403
+from ipcoop.settings import INSTALLED_APPS, STORAGES
+
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.sharedapp"]
+ROOT_URLCONF = "tests.urls"
+# Argon2 is the production hasher (tested in test_settings); a fast one keeps the suite quick.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
