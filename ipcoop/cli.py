@@ -13,8 +13,10 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipcoop.settings")
     from django.core.management import execute_from_command_line
 
-    if args and not args[0].startswith("-"):
-        args[0] = args[0].replace("-", "_")
+    # The command name (and the one after "help") may be written with dashes.
+    for position in (0, 1) if args[:1] == ["help"] else (0,):
+        if len(args) > position and not args[position].startswith("-"):
+            args[position] = args[position].replace("-", "_")
     execute_from_command_line(["ipcoop", *args])
 
 

@@ -80,3 +80,18 @@ _CSRF = re.compile(rb'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+
 def without_csrf(body: bytes) -> bytes:
     """A page's body with the per-request CSRF mask blanked, to compare two answers."""
     return _CSRF.sub(rb"\1", body)
+
+
+def assert_same_not_found(client: Client, hidden_url: str, missing_url: str, **kwargs) -> None:
+    """The hidden object's URL answers exactly like a missing one: same status, same body.
+
+    Only the per-request CSRF mask and the URL itself (echoed in the language
+    switcher's return address) may differ.
+    """
+    method = kwargs.pop("method", "get")
+    hidden = getattr(client, method)(hidden_url, **kwargs)
+    missing = getattr(client, method)(missing_url, **kwargs)
+    assert hidden.status_code == missing.status_code == 404
+    hidden_body = without_csrf(hidden.content).replace(hidden_url.encode(), b"URL")
+    missing_body = without_csrf(missing.content).replace(missing_url.encode(), b"URL")
+    assert hidden_body == missing_body

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from ipcoop import access
 from ipcoop.apischema import AUTH_ERRORS, INVALID, NOT_FOUND
@@ -108,7 +108,7 @@ def list_tokens(request: HttpRequest):
 def create_token(request: HttpRequest, payload: TokenIn):
     """Make a personal token. The `token` field is shown in this answer only: store it now."""
     token, secret = services.create_token(user=request.auth, name=payload.name, request=request)
-    return 201, _token_out(token, secret)
+    return Status(201, _token_out(token, secret))
 
 
 @router.post(
