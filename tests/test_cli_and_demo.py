@@ -1,12 +1,14 @@
 """The console command and the demo data."""
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from ipcoop.cli import main as ipcoop_main
+from ipcoop.cli import command_argv
 from ipcoop.people.demo import DEMO_ACCOUNTS
 from ipcoop.people.models import AuditEvent, Membership, User
 
@@ -27,7 +29,7 @@ REQUIRED_DEMO_USERS = {
 @pytest.mark.django_db
 def test_seed_demo_creates_every_account_with_the_demo_password_and_its_role(settings, capsys):
     settings.IPCOOP_DEMO_PASSWORD = "demo-pass-for-test"
-    ipcoop_main(["seed-demo"])
+    call_command("seed_demo")
     out = capsys.readouterr().out
     assert "10 created" in out
     assert "demo-pass-for-test" in out
@@ -66,8 +68,8 @@ def test_demo_accounts_cover_every_role():
 
 @pytest.mark.django_db
 def test_createuser_with_a_role(capsys):
-    ipcoop_main(
-        [
+    call_command(
+        *[
             "createuser",
             "vn.policy",
             "--password",
@@ -112,9 +114,23 @@ def test_token_for_an_unknown_user_says_so():
         call_command("token", "ghost")
 
 
+def test_console_command_names_may_use_dashes():
+    assert command_argv(["seed-demo"]) == ["ipcoop", "seed_demo"]
+    assert command_argv(["help", "seed-demo"]) == ["ipcoop", "help", "seed_demo"]
+    assert command_argv(["token", "kr.admin", "--name", "my-script"]) == [
+        "ipcoop",
+        "token",
+        "kr.admin",
+        "--name",
+        "my-script",
+    ]
+    assert command_argv(["--version"]) == ["ipcoop", "--version"]
+
+
 def test_ipcoop_console_script_is_installed_and_wraps_manage_py():
     result = subprocess.run(
-        [sys.executable, "-m", "ipcoop.cli", "help", "seed-demo"],
+        [str(Path(sys.executable).with_name("ipcoop")), "help", "seed-demo"],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "ipcoop.settings"},
         capture_output=True,
         text=True,
         timeout=60,
