@@ -44,9 +44,12 @@ class Organisation(models.Model):
         max_length=300,
         help_text=_("Where the facts about this organisation come from."),
     )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Order in lists: KIPO, the ASEAN offices, then regional bodies.")
+    )
 
     class Meta:
-        ordering = ["kind", "code", "short_name"]
+        ordering = ["position", "slug"]
 
     def __str__(self) -> str:
         return f"{self.short_name} ({self.code})" if self.code else self.short_name

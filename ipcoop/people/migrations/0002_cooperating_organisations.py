@@ -30,7 +30,8 @@ ORGANISATIONS = [
 
 def create(apps, schema_editor):
     Organisation = apps.get_model("people", "Organisation")
-    for slug, code, short_name, name, kind, zone, languages in ORGANISATIONS:
+    for position, row in enumerate(ORGANISATIONS):
+        slug, code, short_name, name, kind, zone, languages = row
         Organisation.objects.update_or_create(
             slug=slug,
             defaults={
@@ -41,6 +42,7 @@ def create(apps, schema_editor):
                 "timezone": zone,
                 "languages": languages,
                 "source": SOURCE if code else REGIONAL_SOURCE,
+                "position": position,
             },
         )
 
