@@ -2,6 +2,7 @@
 
 import gzip
 import re
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -164,8 +165,13 @@ def test_admin_links_appear_only_for_office_admins(personas):
     assert "/account/audit/" not in examiner_page
 
 
-def test_cooperation_page_lists_the_organisations_with_local_time(db, client):
+def test_cooperation_page_lists_the_organisations_with_local_time(db, client, monkeypatch):
+    fixed = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)  # a Wednesday
+    monkeypatch.setattr("django.utils.timezone.now", lambda: fixed)
     text = client.get("/cooperation/").text
+    assert 'Wed 12:00 <span class="sub">UTC+0900</span>' in text  # Seoul
+    assert 'Wed 09:30 <span class="sub">UTC+0630</span>' in text  # Yangon
+    assert 'Wed 10:00 <span class="sub">UTC+0700</span>' in text  # Bangkok, Phnom Penh
     assert "Korean Intellectual Property Office" in text
     assert "Department of Intellectual Property Rights, Cambodia" in text
     assert "Asia/Yangon" in text

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
 
 from django.conf import settings
 from django.db import connection
@@ -26,18 +25,15 @@ def academy(request: HttpRequest) -> HttpResponse:
 
 def cooperation(request: HttpRequest) -> HttpResponse:
     """The cooperating organisations, each with its local time now."""
-    now = timezone.now()
-    organisations = [
-        (org, timezone.localtime(now, zoneinfo.ZoneInfo(org.timezone)))
-        for org in Organisation.objects.all()
-    ]
+    organisations = list(Organisation.objects.all())
     return render(
         request,
         "web/cooperation.html",
         {
             "organisations": organisations,
+            "now": timezone.now(),
             "office_count": sum(
-                1 for org, _local in organisations if org.kind == OrganisationKind.IP_OFFICE
+                1 for org in organisations if org.kind == OrganisationKind.IP_OFFICE
             ),
         },
     )
