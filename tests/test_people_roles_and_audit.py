@@ -24,6 +24,8 @@ def test_office_admin_grants_a_role_and_it_is_audited(personas):
     assert event.actor == personas.kipo_admin
     assert event.detail == {"role": "examiner", "organisation": "kr-kipo"}
     assert list(event.organisations.all()) == [personas.kipo]
+    log = client.get("/account/audit/").text
+    assert "Role granted (Examiner)" in log
 
 
 def test_granting_to_an_unknown_username_says_so(personas):

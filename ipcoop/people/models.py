@@ -210,3 +210,9 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
+
+    @property
+    def role_label(self) -> str:
+        """The translated name of the role a role change concerns ('' for other events)."""
+        role = self.detail.get("role") if isinstance(self.detail, dict) else None
+        return Role(role).label if role in Role.values else ""
