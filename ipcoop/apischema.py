@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Schema
+from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
 from ipcoop.people.services import user_for_token
@@ -25,11 +26,22 @@ class ErrorOut(Schema):
 
 
 class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
+    """A personal token. A request that sends any Authorization header is judged by it
+    alone: a wrong or revoked token is refused even when a session cookie comes along."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        header = request.headers.get("Authorization")
+        if header is None:
+            return None  # no token sent: let the session decide
+        scheme, _, token = header.partition(" ")
+        user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+        if user is None:
+            raise AuthenticationError
+        request.user = user
         return user
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        return user_for_token(token)
 
 
 # Bearer token first (no CSRF needed), then the browser session (CSRF on unsafe methods).

@@ -57,6 +57,16 @@ def test_signup_with_bad_input_says_what_to_fix_and_creates_nothing(client, fiel
 
 
 @pytest.mark.django_db
+def test_password_rules_are_shown_on_the_password_field(client):
+    response = client.post("/account/signup/", {**SIGNUP, "password": "nadia123"})
+    form = response.context["form"]
+    assert form.errors == {"password": ["The password is too similar to the username."]}
+    assert form.non_field_errors() == []
+    assert 'aria-invalid="true"' in response.text
+    assert '<a href="#id_password">' in response.text
+
+
+@pytest.mark.django_db
 def test_signup_refuses_a_taken_username_whatever_its_case(client):
     make_user("Nadia")
     response = client.post("/account/signup/", SIGNUP)

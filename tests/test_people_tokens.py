@@ -21,7 +21,10 @@ def owner(db):
 
 def test_token_page_shows_the_secret_once_and_stores_only_a_digest(owner):
     client = client_for(owner)
-    response = client.post("/account/tokens/", {"name": "office system"})
+    created = client.post("/account/tokens/", {"name": "office system"})
+    assert created.status_code == 302  # reloading the page cannot make a second token
+    response = client.get(created["Location"])
+    assert response["Cache-Control"] == "no-store"
     token = ApiToken.objects.get(user=owner)
     secret = response.context["new_secret"]
     assert secret.startswith("ipc_")
@@ -68,6 +71,16 @@ def test_revoked_token_stops_working_at_once(owner):
     assert token.revoked_at is not None
     assert client_for(None).get("/api/v1/me", **bearer(secret)).status_code == 401
     assert AuditEvent.objects.filter(action=AuditAction.TOKEN_REVOKED, actor=owner).count() == 1
+
+
+def test_wrong_token_is_refused_even_with_a_signed_in_session(owner):
+    token, secret = services.create_token(user=owner, name="script")
+    services.revoke_token(user=owner, token=token)
+    client = client_for(owner)
+    assert client.get("/api/v1/me").status_code == 200  # the session alone works
+    for header in [f"Bearer {secret}", "Bearer ipc_bogus", "Basic b3duZXI6eA=="]:
+        response = client.get("/api/v1/me", HTTP_AUTHORIZATION=header)
+        assert response.status_code == 401, header
 
 
 def test_token_of_a_deactivated_user_is_refused(owner):

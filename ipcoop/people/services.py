@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -108,9 +109,10 @@ def create_user(
         is_superuser=is_platform_admin,
     )
     if password:
-        from django.contrib.auth.password_validation import validate_password
-
-        validate_password(password, user)
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            raise ValidationError({"password": error.error_list}) from error
         user.set_password(password)
     else:
         user.set_unusable_password()

@@ -126,25 +126,33 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "people/profile.html", {"form": form, "memberships": memberships})
 
 
+# The new token's secret waits in the session for exactly one page view.
+NEW_TOKEN_SESSION_KEY = "ipcoop_new_token"  # noqa: S105 (a session key)
+
+
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
-    new_secret = None
     if request.method == "POST" and form.is_valid():
         try:
-            _token, new_secret = services.create_token(
+            _token, secret = services.create_token(
                 user=request.user, name=form.cleaned_data["name"], request=request
             )
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            form = TokenForm()
+            # Redirect so that reloading the page cannot make a second token.
+            request.session[NEW_TOKEN_SESSION_KEY] = secret
+            return redirect("people:tokens")
     context = {
         "form": form,
-        "new_secret": new_secret,
+        "new_secret": request.session.pop(NEW_TOKEN_SESSION_KEY, None),
         "tokens": access.tokens_of(request.user),
     }
-    return render(request, "people/tokens.html", context)
+    response = render(request, "people/tokens.html", context)
+    if context["new_secret"]:
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
