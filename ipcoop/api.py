@@ -16,6 +16,10 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
 from ipcoop.apischema import SESSION_OR_TOKEN
+from ipcoop.exchange.consultations.api import router as consultations_router
+from ipcoop.exchange.practice.api import router as practice_router
+from ipcoop.exchange.statistics.api import router as statistics_router
+from ipcoop.exchange.updates.api import router as updates_router
 from ipcoop.people.api import router as people_router
 
 api = NinjaAPI(
@@ -107,3 +111,7 @@ def on_domain_validation_error(request: HttpRequest, exc: DjangoValidationError)
 
 
 api.add_router("", people_router)
+api.add_router("/practice", practice_router)
+api.add_router("/updates", updates_router)
+api.add_router("/consultations", consultations_router)
+api.add_router("/statistics", statistics_router)

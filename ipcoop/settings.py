@@ -79,6 +79,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "ipcoop.people",
+    "ipcoop.exchange.practice",
+    "ipcoop.exchange.updates",
+    "ipcoop.exchange.consultations",
+    "ipcoop.exchange.statistics",
     "ipcoop.web",
 ]
 

@@ -8,6 +8,10 @@ from ipcoop.web.views import healthz
 urlpatterns = [
     path("", include("ipcoop.web.urls")),
     path("account/", include("ipcoop.people.urls")),
+    path("practice/", include("ipcoop.exchange.practice.urls")),
+    path("updates/", include("ipcoop.exchange.updates.urls")),
+    path("consultations/", include("ipcoop.exchange.consultations.urls")),
+    path("statistics/", include("ipcoop.exchange.statistics.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
     # The admin signs in through the platform's own sign-in (throttled and audited).

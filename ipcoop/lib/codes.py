@@ -44,3 +44,42 @@ def validate_time_zone(value: str) -> None:
             params={"value": value},
             code="invalid_time_zone",
         )
+
+
+# IPC symbols: section A–H, two-digit class, subclass letter, main group / subgroup,
+# e.g. "G06N 3/08" (the space is optional).
+IPC_PATTERN = re.compile(r"^[A-H]\d{2}[A-Z] ?\d{1,4}/\d{2,6}$")
+NICE_CLASSES = range(1, 46)  # 1-34 goods, 35-45 services
+NICE_EDITION_PATTERN = re.compile(r"^\d{1,2}-\d{4}$")  # e.g. "12-2023"
+
+
+def normalise_ipc(symbol: str) -> str:
+    """'g06n3/08' -> 'G06N 3/08' (upper case, one space before the group)."""
+    compact = re.sub(r"\s+", "", symbol or "").upper()
+    match = re.match(r"^([A-H]\d{2}[A-Z])(\d{1,4}/\d{2,6})$", compact)
+    return f"{match[1]} {match[2]}" if match else symbol.strip()
+
+
+def validate_ipc(value: str) -> None:
+    if not IPC_PATTERN.match(normalise_ipc(value)):
+        raise ValidationError(
+            _(
+                "%(value)s is not an IPC symbol: write section, class, subclass and group, "
+                "e.g. G06N 3/08."
+            ),
+            params={"value": value},
+            code="invalid_ipc",
+        )
+
+
+def validate_nice_class(value: int | str) -> None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if number not in NICE_CLASSES:
+        raise ValidationError(
+            _("%(value)s is not a Nice class: use a number from 1 to 45."),
+            params={"value": value},
+            code="invalid_nice",
+        )

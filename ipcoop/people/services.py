@@ -354,3 +354,27 @@ def user_for_token(secret: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def record_confidential_read(*, user: User, item: Any, request: HttpRequest | None = None) -> None:
+    """Log that ``user`` read a shared item that is not public.
+
+    Side effects: writes a confidential-read audit event, filed under the item's
+    owning office (so its admins see who read their data) and the reader's own
+    organisations. Public items are not logged.
+    """
+    from ipcoop.access import Visibility
+
+    if getattr(item, "visibility", Visibility.PUBLIC) == Visibility.PUBLIC:
+        return
+    organisations = {item.office_id} | {
+        m.organisation_id for m in user.memberships.all() if m.organisation_id
+    }
+    record_event(
+        action=AuditAction.CONFIDENTIAL_READ,
+        actor=user,
+        request=request,
+        obj=item,
+        organisations=organisations,
+        detail={"visibility": item.visibility},
+    )

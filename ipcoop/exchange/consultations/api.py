@@ -1,0 +1,5 @@
+"""API endpoints of consultations."""
+
+from ninja import Router
+
+router = Router(tags=["consultations"])

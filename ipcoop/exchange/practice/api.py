@@ -1,0 +1,5 @@
+"""API endpoints of examination practice."""
+
+from ninja import Router
+
+router = Router(tags=["practice"])

@@ -1,0 +1,5 @@
+"""API endpoints of statistics."""
+
+from ninja import Router
+
+router = Router(tags=["statistics"])

@@ -1,0 +1,5 @@
+"""API endpoints of policy updates."""
+
+from ninja import Router
+
+router = Router(tags=["updates"])
