@@ -177,9 +177,11 @@ def administered_organisations(user: User | AnonymousUser | None) -> QuerySet[Or
 def get_administered_organisation_or_404(
     user: User | AnonymousUser | None, slug: str
 ) -> Organisation:
+    from ipcoop.people.models import Organisation
+
     try:
         return administered_organisations(user).get(slug=slug)
-    except administered_organisations(user).model.DoesNotExist:
+    except Organisation.DoesNotExist:
         raise Http404 from None
 
 
@@ -209,7 +211,9 @@ def tokens_of(user: User | AnonymousUser | None) -> QuerySet[Any]:
 
 
 def get_token_or_404(user: User | AnonymousUser | None, pk: int) -> Any:
+    from ipcoop.people.models import ApiToken
+
     try:
         return tokens_of(user).get(pk=pk)
-    except (tokens_of(user).model.DoesNotExist, ValueError, TypeError):
+    except (ApiToken.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

@@ -174,3 +174,17 @@ def test_client_address_comes_from_the_trusted_proxy_only(personas, settings):
     )
     event = AuditEvent.objects.get(action=AuditAction.SIGN_IN)
     assert event.client_address == "203.0.113.9"
+
+
+def test_reads_of_non_public_items_are_logged_for_the_owning_office(personas):
+    from tests.sharedapp.models import Note
+
+    secret = Note.objects.create(title="draft guideline", office=personas.kipo, visibility="own")
+    public = Note.objects.create(title="press note", office=personas.kipo, visibility="public")
+    services.record_confidential_read(user=personas.kipo_examiner, item=secret)
+    services.record_confidential_read(user=personas.kipo_examiner, item=public)
+    event = AuditEvent.objects.get(action=AuditAction.CONFIDENTIAL_READ)
+    assert (event.actor, event.object_repr) == (personas.kipo_examiner, "draft guideline")
+    assert list(event.organisations.all()) == [personas.kipo]
+    assert "Confidential item read" in client_for(personas.kipo_admin).get("/account/audit/").text
+    assert "draft guideline" not in client_for(personas.ipos_admin).get("/account/audit/").text

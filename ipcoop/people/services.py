@@ -42,6 +42,11 @@ TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
 # Audit log ----------------------------------------------------------------------
 
 
+def _organisation_ids(user: User) -> set[int]:
+    """The organisations a user belongs to: where their audit events are filed."""
+    return {m.organisation_id for m in user.memberships.all() if m.organisation_id}
+
+
 def record_event(
     *,
     action: str,
@@ -59,11 +64,7 @@ def record_event(
     actor belongs to, so those organisations' admins can read it.
     """
     if organisations is None:
-        organisations = (
-            {m.organisation_id for m in actor.memberships.all() if m.organisation_id}
-            if actor is not None
-            else set()
-        )
+        organisations = _organisation_ids(actor) if actor is not None else set()
     event = AuditEvent.objects.create(
         action=action,
         actor=actor,
@@ -180,9 +181,7 @@ def sign_in(*, request: HttpRequest, username: str, password: str) -> User:
             actor_name=username.lower(),
             request=request,
             obj=known,
-            organisations={m.organisation_id for m in known.memberships.all() if m.organisation_id}
-            if known
-            else set(),
+            organisations=_organisation_ids(known) if known else set(),
         )
         raise ValidationError(
             _("That username and password do not match. Check both and try again."),
@@ -367,9 +366,7 @@ def record_confidential_read(*, user: User, item: Any, request: HttpRequest | No
 
     if getattr(item, "visibility", Visibility.PUBLIC) == Visibility.PUBLIC:
         return
-    organisations = {item.office_id} | {
-        m.organisation_id for m in user.memberships.all() if m.organisation_id
-    }
+    organisations = {item.office_id} | _organisation_ids(user)
     record_event(
         action=AuditAction.CONFIDENTIAL_READ,
         actor=user,
