@@ -217,3 +217,194 @@ def get_token_or_404(user: User | AnonymousUser | None, pk: int) -> Any:
         return tokens_of(user).get(pk=pk)
     except (ApiToken.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+# Examination practice (ipcoop.exchange.practice) ---------------------------------
+# Positions are SharedItems (visibility "offices" or "public"): read them with
+# visible_to / get_visible_or_404. Changing them is for the owning office only.
+
+
+def practice_position_holders() -> QuerySet[Organisation]:
+    """Organisations that hold positions on examination practice: the IP offices and
+    the ASEAN Secretariat (for region-wide programmes such as ASPEC)."""
+    from ipcoop.people.models import Organisation, OrganisationKind
+
+    return Organisation.objects.filter(
+        kind__in=[OrganisationKind.IP_OFFICE, OrganisationKind.SECRETARIAT]
+    )
+
+
+def can_edit_practice_positions(user: User | AnonymousUser | None, office: Organisation) -> bool:
+    """Policy officers and office admins of an office edit its own positions, nobody else
+    (not examiners, not other offices, not platform admins: a position is the office's word)."""
+    from ipcoop.people.models import OrganisationKind, Role
+
+    return office.kind in {OrganisationKind.IP_OFFICE, OrganisationKind.SECRETARIAT} and has_role(
+        user, [Role.OFFICE_ADMIN, Role.POLICY_OFFICER], office
+    )
+
+
+def get_practice_office_for_editing_or_404(
+    user: User | AnonymousUser | None, slug: str
+) -> Organisation:
+    """The office whose positions the user may edit. Any other office, or one that does not
+    exist, answers the same 404: an edit page is not reached by those who may not edit."""
+    try:
+        office = practice_position_holders().get(slug=slug)
+    except (ValueError, TypeError, practice_position_holders().model.DoesNotExist):
+        raise Http404 from None
+    if not can_edit_practice_positions(user, office):
+        raise Http404
+    return office
+
+
+def can_create_practice_question(user: User | AnonymousUser | None) -> bool:
+    """Platform admins and policy officers (of any office or the Secretariat) add questions."""
+    from ipcoop.people.models import Role
+
+    return is_platform_admin(user) or has_role(user, [Role.POLICY_OFFICER])
+
+
+# Policy updates (exchange/updates) ----------------------------------------------
+
+
+def update_writer_office_ids(user: User | AnonymousUser | None) -> frozenset[int]:
+    """Offices for which the user posts policy updates: where they are a policy officer
+    or an office admin. Platform admins run the platform; they do not speak for an office."""
+    from ipcoop.people.models import Role
+
+    return organisation_ids_with_role(user, [Role.POLICY_OFFICER, Role.OFFICE_ADMIN])
+
+
+def can_post_update(
+    user: User | AnonymousUser | None, office: Organisation | int | None = None
+) -> bool:
+    """Whether the user posts updates (for ``office``, when one is given)."""
+    offices = update_writer_office_ids(user)
+    if office is None:
+        return bool(offices)
+    return getattr(office, "pk", office) in offices
+
+
+def can_change_update(user: User | AnonymousUser | None, update: SharedItem) -> bool:
+    """The owning office's policy officers and office admins edit its updates."""
+    from ipcoop.people.models import Role
+
+    return can_change_shared_item(user, update, [Role.POLICY_OFFICER, Role.OFFICE_ADMIN])
+
+
+def get_changeable_update_or_404(user: User | AnonymousUser | None, pk: Any) -> Any:
+    """An update the user may edit. Hidden or missing: 404; visible but not theirs: 404 too,
+    so an edit address says nothing more than the update's own page."""
+    from ipcoop.exchange.updates.models import PolicyUpdate
+
+    update = get_visible_or_404(user, PolicyUpdate.objects.all(), pk=pk)
+    if not can_change_update(user, update):
+        raise Http404
+    return update
+
+
+# Consultations between offices (ipcoop.exchange.consultations) ------------------
+#
+# A consultation is addressed, not published: "offices" means every IP office,
+# "selected" the organisations in shared_with. Only staff of the asking office and
+# of the addressed organisations read it; unlike other shared items, the Academy,
+# the Secretariat (unless named) and platform admins do not, because they cannot
+# take part in the exchange.
+
+
+def consultations_visible_to(
+    user: User | AnonymousUser | None, queryset: QuerySet[Any]
+) -> QuerySet[Any]:
+    """The consultations in ``queryset`` that ``user`` may read (and reply to)."""
+    from ipcoop.people.models import Organisation, OrganisationKind
+
+    orgs = staff_organisation_ids(user)
+    if not orgs:
+        return queryset.none()
+    through = queryset.model.shared_with.through
+    named = Exists(through.objects.filter(consultation_id=OuterRef("pk"), organisation_id__in=orgs))
+    in_an_ip_office = Exists(
+        Organisation.objects.filter(pk__in=orgs, kind=OrganisationKind.IP_OFFICE)
+    )
+    return queryset.filter(
+        Q(office_id__in=orgs)
+        | (Q(visibility=Visibility.SELECTED) & Q(named))
+        | (Q(visibility=Visibility.OFFICES) & Q(in_an_ip_office))
+    )
+
+
+def get_consultation_or_404(
+    user: User | AnonymousUser | None, queryset: QuerySet[Any], **lookup: Any
+) -> Any:
+    """One consultation the user may read, or the same 404 as for a missing one."""
+    try:
+        return consultations_visible_to(user, queryset).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+# Who speaks for an office in a consultation: asks, marks answers useful, closes, reminds.
+CONSULTATION_MANAGER_ROLES = ("policy_officer", "office_admin")
+
+
+def consultation_asking_organisations(user: User | AnonymousUser | None) -> QuerySet[Any]:
+    """Organisations the user may ask a consultation for: an IP office or the ASEAN
+    Secretariat in which they are a policy officer or office admin."""
+    from ipcoop.people.models import Organisation, OrganisationKind
+
+    orgs = organisation_ids_with_role(user, CONSULTATION_MANAGER_ROLES)
+    return Organisation.objects.filter(
+        pk__in=orgs, kind__in=[OrganisationKind.IP_OFFICE, OrganisationKind.SECRETARIAT]
+    )
+
+
+def can_manage_consultation(user: User | AnonymousUser | None, consultation: Any) -> bool:
+    """Policy officers and office admins of the asking office mark useful answers,
+    close the consultation and send reminders."""
+    return has_role(user, CONSULTATION_MANAGER_ROLES, consultation.office_id)
+
+
+# Statistics exchange (ipcoop.exchange.statistics) ---------------------------------
+
+
+def statistics_offices() -> QuerySet[Organisation]:
+    """The organisations that report statistics: the IP offices (public reference data)."""
+    from ipcoop.people.models import Organisation, OrganisationKind
+
+    return Organisation.objects.filter(kind=OrganisationKind.IP_OFFICE)
+
+
+def get_statistics_office_or_404(slug: str) -> Organisation:
+    """An IP office by slug; anything else (the Academy, an unknown slug) is not found."""
+    from ipcoop.people.models import Organisation
+
+    try:
+        return statistics_offices().get(slug=slug)
+    except Organisation.DoesNotExist:
+        raise Http404 from None
+
+
+def can_enter_figures(user: User | AnonymousUser | None, office: Organisation | int) -> bool:
+    """Policy officers and office admins of an IP office enter that office's figures only."""
+    from ipcoop.people.models import Role
+
+    return has_role(user, [Role.POLICY_OFFICER, Role.OFFICE_ADMIN], office)
+
+
+def figure_entry_offices(user: User | AnonymousUser | None) -> QuerySet[Organisation]:
+    """The IP offices whose figures the user may enter (none for platform admins)."""
+    from ipcoop.people.models import Role
+
+    ids = organisation_ids_with_role(user, [Role.POLICY_OFFICER, Role.OFFICE_ADMIN])
+    return statistics_offices().filter(pk__in=ids)
+
+
+def get_figure_entry_office_or_404(user: User | AnonymousUser | None, slug: str) -> Organisation:
+    """An IP office whose figures the user may enter; any other answers like a missing one."""
+    from ipcoop.people.models import Organisation
+
+    try:
+        return figure_entry_offices(user).get(slug=slug)
+    except Organisation.DoesNotExist:
+        raise Http404 from None

@@ -206,3 +206,13 @@ def test_admin_sign_in_goes_through_the_platforms_sign_in(db, client):
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302
     assert response["Location"] == "/account/signin/?next=/admin/"
+
+
+def test_navigation_marks_the_current_pillar(db, client):
+    def current(url):
+        return re.findall(r'<a href="([^"]+)" aria-current="page"', client.get(url).text)
+
+    assert current("/cooperation/") == ["/cooperation/"]
+    assert current("/practice/") == ["/cooperation/"]
+    assert current("/academy/") == ["/academy/"]
+    assert current("/") == []

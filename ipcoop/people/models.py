@@ -52,7 +52,9 @@ class Organisation(models.Model):
         ordering = ["position", "slug"]
 
     def __str__(self) -> str:
-        return f"{self.short_name} ({self.code})" if self.code else self.short_name
+        if not self.code or f"({self.code})" in self.short_name:
+            return self.short_name
+        return f"{self.short_name} ({self.code})"
 
     @property
     def is_ip_office(self) -> bool:

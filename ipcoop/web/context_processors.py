@@ -5,10 +5,25 @@ from django.http import HttpRequest
 
 from ipcoop import access
 
+# Which part of the navigation a page belongs to, by URL namespace or name.
+COOPERATION_NAMESPACES = {"practice", "updates", "consultations", "statistics"}
+
+
+def nav_section(request: HttpRequest) -> str:
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return ""
+    if match.app_name in COOPERATION_NAMESPACES or match.url_name == "cooperation":
+        return "cooperation"
+    if match.url_name == "academy":
+        return "academy"
+    return ""
+
 
 def shell(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     return {
+        "nav_section": nav_section(request),
         "shell_languages": settings.LANGUAGES,
         # Lazy: evaluated only where the template asks (one query at most).
         "administered": lambda: list(access.administered_organisations(user)),

@@ -46,6 +46,27 @@ document.addEventListener("securitypolicyviolation", (event) => {
 _ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 
+def _serialized_contents() -> dict[str, str]:
+    """The copy of the reference data (migrations' data) that serialized_rollback reloads."""
+    from django.db import connections
+
+    return {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
+
+
+def _restore_serialized_contents(serialized: dict[str, str]) -> None:
+    """Once Playwright runs, this thread sees new connection objects (Django keeps them
+    per context), without that copy: give it back, so each browser test starts with
+    the organisations and other reference data after the flush of the one before."""
+    from django.db import connections
+
+    for alias, contents in serialized.items():
+        connections[alias]._test_serialized_contents = contents
+
+
 @pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
     # Playwright's sync API marks an asyncio loop as running in this thread between its calls,
@@ -53,7 +74,9 @@ def playwright() -> Iterator[Playwright]:
     # Package scope: the loop and the variable are gone once the browser tests are done.
     previous = os.environ.get(_ASYNC_UNSAFE)
     os.environ[_ASYNC_UNSAFE] = "true"
+    serialized = _serialized_contents()
     manager = sync_playwright().start()
+    _restore_serialized_contents(serialized)
     try:
         yield manager
     finally:

@@ -1,0 +1,193 @@
+"""Examination-practice pages: the matrix, its CSV and print forms, a question, a position's
+history, the edit page and the new-question page. Thin: parse, authorise, call, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from ipcoop import access
+from ipcoop.exchange.practice import services
+from ipcoop.exchange.practice.forms import MatrixFilterForm, PositionForm, QuestionForm
+from ipcoop.exchange.practice.models import OfficePosition
+
+
+def _add_errors(form: object, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form fields it names."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _matrix_for(request: HttpRequest) -> tuple[MatrixFilterForm, services.Matrix, list]:
+    """Parse the matrix filters from the query string and read the matrix."""
+    holders = list(access.practice_position_holders())
+    form = MatrixFilterForm(request.GET or None, offices=holders)
+    area = right = ""
+    since = None
+    chosen = holders
+    if form.is_bound and form.is_valid():
+        area, right = form.cleaned_data["area"], form.cleaned_data["right"]
+        since = form.cleaned_data["since"]
+        wanted = set(form.cleaned_data["offices"])
+        if wanted:
+            chosen = [o for o in holders if o.slug in wanted]
+    matrix = services.build_matrix(
+        user=request.user,
+        questions=services.questions_filtered(area=area, right=right),
+        offices=chosen,
+        since=since,
+    )
+    return form, matrix, holders
+
+
+def _editable_office_ids(request: HttpRequest, offices: list) -> set[int]:
+    return {o.pk for o in offices if access.can_edit_practice_positions(request.user, o)}
+
+
+def matrix(request: HttpRequest) -> HttpResponse:
+    """Questions × offices. Overviews are not audited per cell (see services.read_position)."""
+    if request.GET.get("format") == "csv":
+        return matrix_csv(request)
+    form, table, holders = _matrix_for(request)
+    chosen = {o.slug for o in table.offices}
+    context = {
+        "form": form,
+        "matrix": table,
+        "holders": holders,
+        "chosen": chosen,
+        "editable": _editable_office_ids(request, table.offices),
+        "can_create": access.can_create_practice_question(request.user),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "practice/matrix.html", context)
+
+
+def matrix_csv(request: HttpRequest) -> HttpResponse:
+    _form, table, _holders = _matrix_for(request)
+    response = HttpResponse(services.matrix_csv(table), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="practice-matrix.csv"'
+    return response
+
+
+def matrix_print(request: HttpRequest) -> HttpResponse:
+    """The matrix as a page for meeting papers: each question with every chosen office's
+    answer in full, with sources."""
+    form, table, _holders = _matrix_for(request)
+    return render(request, "practice/print.html", {"form": form, "matrix": table})
+
+
+def question_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    question = services.get_question_or_404(slug)
+    holders = list(access.practice_position_holders())
+    table = services.build_matrix(
+        user=request.user,
+        questions=services.questions_filtered().filter(pk=question.pk),
+        offices=holders,
+    )
+    row = table.rows[0]
+    for cell in row.cells:
+        if cell.position is not None:
+            services.read_position(user=request.user, position=cell.position, request=request)
+    context = {
+        "question": question,
+        "row": row,
+        "editable": _editable_office_ids(request, holders),
+    }
+    return render(request, "practice/question.html", context)
+
+
+def position_history(request: HttpRequest, slug: str, office_slug: str) -> HttpResponse:
+    position = access.get_visible_or_404(
+        request.user,
+        OfficePosition.objects.select_related("question", "office", "entered_by"),
+        question__slug=slug,
+        office__slug=office_slug,
+    )
+    services.read_position(user=request.user, position=position, request=request)
+    context = {
+        "position": position,
+        "question": position.question,
+        "office": position.office,
+        "entries": services.position_versions(position),
+        "can_edit": access.can_edit_practice_positions(request.user, position.office),
+    }
+    return render(request, "practice/history.html", context)
+
+
+@login_required
+def edit_position(request: HttpRequest, slug: str, office_slug: str) -> HttpResponse:
+    """Edit an office's position; only its policy officers and admins reach this page."""
+    office = access.get_practice_office_for_editing_or_404(request.user, office_slug)
+    question = services.get_question_or_404(slug)
+    position = (
+        access.visible_to(request.user, OfficePosition.objects.select_related("entered_by"))
+        .filter(question=question, office=office)
+        .first()
+    )
+    if position is not None:
+        initial = {name: getattr(position, name) for name in services.POSITION_FIELDS}
+        initial["base_version"] = position.version
+    else:
+        initial = {"visibility": "offices", "base_version": 0}
+    form = PositionForm(request.POST or None, initial=initial)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "base_version"}
+        try:
+            saved, changed = services.save_position(
+                by=request.user,
+                question=question,
+                office=office,
+                base_version=form.cleaned_data["base_version"],
+                **data,
+            )
+        except services.PositionChanged as error:
+            conflict = error.current
+            form.add_error(None, str(error))
+            # Keep the user's words; the next save is based on the version they now see.
+            form.data = form.data.copy()
+            form.data["base_version"] = str(conflict.version)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if changed:
+                messages.success(
+                    request,
+                    _("%(office)s's position is saved as version %(version)s.")
+                    % {"office": office.short_name, "version": saved.version},
+                )
+            else:
+                messages.info(request, _("Nothing changed, so no new version was saved."))
+            return redirect("practice:question", slug=question.slug)
+    context = {
+        "form": form,
+        "question": question,
+        "office": office,
+        "position": position,
+        "conflict": conflict,
+    }
+    return render(request, "practice/edit.html", context)
+
+
+@login_required
+def create_question(request: HttpRequest) -> HttpResponse:
+    """Platform admins and policy officers add questions; anyone else gets a 404."""
+    if not access.can_create_practice_question(request.user):
+        raise Http404
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            question = services.create_question(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The question is added."))
+            return redirect("practice:question", slug=question.slug)
+    return render(request, "practice/question_form.html", {"form": form})
