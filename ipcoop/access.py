@@ -110,6 +110,20 @@ def has_role(
     )
 
 
+# Who speaks for an office: its policy officers and office admins. They post its
+# updates, state its positions, enter its figures and run its consultations.
+# Platform admins run the platform; they do not speak for an office.
+SPEAKER_ROLES = ("policy_officer", "office_admin")
+
+
+def speaks_for(user: User | AnonymousUser | None, office: Organisation | int) -> bool:
+    return has_role(user, SPEAKER_ROLES, office)
+
+
+def offices_spoken_for(user: User | AnonymousUser | None) -> frozenset[int]:
+    return organisation_ids_with_role(user, SPEAKER_ROLES)
+
+
 def organisation_ids_with_role(
     user: User | AnonymousUser | None, roles: Iterable[str]
 ) -> frozenset[int]:
@@ -237,11 +251,12 @@ def practice_position_holders() -> QuerySet[Organisation]:
 def can_edit_practice_positions(user: User | AnonymousUser | None, office: Organisation) -> bool:
     """Policy officers and office admins of an office edit its own positions, nobody else
     (not examiners, not other offices, not platform admins: a position is the office's word)."""
-    from ipcoop.people.models import OrganisationKind, Role
+    from ipcoop.people.models import OrganisationKind
 
-    return office.kind in {OrganisationKind.IP_OFFICE, OrganisationKind.SECRETARIAT} and has_role(
-        user, [Role.OFFICE_ADMIN, Role.POLICY_OFFICER], office
-    )
+    return office.kind in {
+        OrganisationKind.IP_OFFICE,
+        OrganisationKind.SECRETARIAT,
+    } and speaks_for(user, office)
 
 
 def get_practice_office_for_editing_or_404(
@@ -249,9 +264,11 @@ def get_practice_office_for_editing_or_404(
 ) -> Organisation:
     """The office whose positions the user may edit. Any other office, or one that does not
     exist, answers the same 404: an edit page is not reached by those who may not edit."""
+    from ipcoop.people.models import Organisation
+
     try:
         office = practice_position_holders().get(slug=slug)
-    except (ValueError, TypeError, practice_position_holders().model.DoesNotExist):
+    except (ValueError, TypeError, Organisation.DoesNotExist):
         raise Http404 from None
     if not can_edit_practice_positions(user, office):
         raise Http404
@@ -271,9 +288,7 @@ def can_create_practice_question(user: User | AnonymousUser | None) -> bool:
 def update_writer_office_ids(user: User | AnonymousUser | None) -> frozenset[int]:
     """Offices for which the user posts policy updates: where they are a policy officer
     or an office admin. Platform admins run the platform; they do not speak for an office."""
-    from ipcoop.people.models import Role
-
-    return organisation_ids_with_role(user, [Role.POLICY_OFFICER, Role.OFFICE_ADMIN])
+    return offices_spoken_for(user)
 
 
 def can_post_update(
@@ -288,9 +303,7 @@ def can_post_update(
 
 def can_change_update(user: User | AnonymousUser | None, update: SharedItem) -> bool:
     """The owning office's policy officers and office admins edit its updates."""
-    from ipcoop.people.models import Role
-
-    return can_change_shared_item(user, update, [Role.POLICY_OFFICER, Role.OFFICE_ADMIN])
+    return speaks_for(user, update.office_id)
 
 
 def get_changeable_update_or_404(user: User | AnonymousUser | None, pk: Any) -> Any:
@@ -344,16 +357,12 @@ def get_consultation_or_404(
         raise Http404 from None
 
 
-# Who speaks for an office in a consultation: asks, marks answers useful, closes, reminds.
-CONSULTATION_MANAGER_ROLES = ("policy_officer", "office_admin")
-
-
 def consultation_asking_organisations(user: User | AnonymousUser | None) -> QuerySet[Any]:
     """Organisations the user may ask a consultation for: an IP office or the ASEAN
     Secretariat in which they are a policy officer or office admin."""
     from ipcoop.people.models import Organisation, OrganisationKind
 
-    orgs = organisation_ids_with_role(user, CONSULTATION_MANAGER_ROLES)
+    orgs = offices_spoken_for(user)
     return Organisation.objects.filter(
         pk__in=orgs, kind__in=[OrganisationKind.IP_OFFICE, OrganisationKind.SECRETARIAT]
     )
@@ -362,7 +371,7 @@ def consultation_asking_organisations(user: User | AnonymousUser | None) -> Quer
 def can_manage_consultation(user: User | AnonymousUser | None, consultation: Any) -> bool:
     """Policy officers and office admins of the asking office mark useful answers,
     close the consultation and send reminders."""
-    return has_role(user, CONSULTATION_MANAGER_ROLES, consultation.office_id)
+    return speaks_for(user, consultation.office_id)
 
 
 # Statistics exchange (ipcoop.exchange.statistics) ---------------------------------
@@ -387,17 +396,12 @@ def get_statistics_office_or_404(slug: str) -> Organisation:
 
 def can_enter_figures(user: User | AnonymousUser | None, office: Organisation | int) -> bool:
     """Policy officers and office admins of an IP office enter that office's figures only."""
-    from ipcoop.people.models import Role
-
-    return has_role(user, [Role.POLICY_OFFICER, Role.OFFICE_ADMIN], office)
+    return speaks_for(user, office)
 
 
 def figure_entry_offices(user: User | AnonymousUser | None) -> QuerySet[Organisation]:
     """The IP offices whose figures the user may enter (none for platform admins)."""
-    from ipcoop.people.models import Role
-
-    ids = organisation_ids_with_role(user, [Role.POLICY_OFFICER, Role.OFFICE_ADMIN])
-    return statistics_offices().filter(pk__in=ids)
+    return statistics_offices().filter(pk__in=offices_spoken_for(user))
 
 
 def get_figure_entry_office_or_404(user: User | AnonymousUser | None, slug: str) -> Organisation:

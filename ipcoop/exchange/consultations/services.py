@@ -35,7 +35,7 @@ from ipcoop.exchange.consultations.models import (
     Status,
     validate_practice_reference,
 )
-from ipcoop.people.models import Organisation, OrganisationKind, Role, User
+from ipcoop.people.models import Organisation, OrganisationKind, User
 
 # Reminders go out for open consultations due within this many days (or overdue).
 REMINDER_DAYS = 3
@@ -294,7 +294,7 @@ def reminder_recipients(office: Organisation) -> list[User]:
         User.objects.filter(
             is_active=True,
             memberships__organisation=office,
-            memberships__role__in=[Role.POLICY_OFFICER, Role.OFFICE_ADMIN],
+            memberships__role__in=access.SPEAKER_ROLES,
         )
         .exclude(email="")
         .distinct()
