@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from ipcoop.access import SharedItem
+from ipcoop.exchange.choices import Area
 from ipcoop.lib.markup import render_markdown
 
 PRACTICE_PREFIX = "/practice/"
@@ -32,13 +33,6 @@ def validate_practice_reference(value: str) -> None:
             _("Give the path of a practice position on this platform, starting with /practice/."),
             code="practice_reference",
         )
-
-
-class Area(models.TextChoices):
-    AI = "ai", _("Artificial intelligence")
-    BLOCKCHAIN = "blockchain", _("Blockchain")
-    METAVERSE = "metaverse", _("Metaverse and virtual goods")
-    OTHER = "other", _("Other")
 
 
 class Status(models.TextChoices):

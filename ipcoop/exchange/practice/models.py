@@ -17,21 +17,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ipcoop.access import SharedItem, Visibility
+from ipcoop.exchange.choices import Area, Right
 from ipcoop.lib.codes import validate_ipc, validate_nice_class
-
-
-class Area(models.TextChoices):
-    AI = "ai", _("Artificial intelligence")
-    BLOCKCHAIN = "blockchain", _("Blockchain")
-    METAVERSE = "metaverse", _("Metaverse and virtual goods")
-    OTHER = "other", _("Other 4IR technology")
-
-
-class Right(models.TextChoices):
-    PATENT = "patent", _("Patent")
-    TRADEMARK = "trademark", _("Trademark")
-    DESIGN = "design", _("Design")
-    COPYRIGHT = "copyright", _("Copyright")
 
 
 class Answer(models.TextChoices):
