@@ -39,6 +39,8 @@ run: install
 	mkdir -p var
 	$(BIN)/ipcoop migrate --no-input -v0
 	$(BIN)/ipcoop seed-demo
+	$(BIN)/ipcoop seed-worksharing-demo
+	$(BIN)/ipcoop reindex
 	$(BIN)/ipcoop collectstatic --no-input -v0
 	@echo
 	@echo "ipcoop is served at http://127.0.0.1:$(PORT)/  (API docs: http://127.0.0.1:$(PORT)/api/v1/docs)"

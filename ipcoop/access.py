@@ -412,3 +412,133 @@ def get_figure_entry_office_or_404(user: User | AnonymousUser | None, slug: str)
         return figure_entry_offices(user).get(slug=slug)
     except Organisation.DoesNotExist:
         raise Http404 from None
+
+
+# Search (ipcoop.search) -----------------------------------------------------------
+# Every search document carries an audience and, for the audiences that name
+# organisations, the organisations allowed. The search index maps each kind's own
+# rule onto these (kinds.py): shared items per visibility_q, consultations per
+# consultations_visible_to. This filter is inside every search query, so a hidden
+# item never reaches results, counts, facets or snippets.
+
+
+def search_documents_visible_to(
+    user: User | AnonymousUser | None, queryset: QuerySet[Any]
+) -> QuerySet[Any]:
+    """The search documents in ``queryset`` that ``user`` may find.
+
+    ``public``: everyone. ``offices``: staff of any cooperating organisation and
+    platform admins (as ``visibility_q``). ``orgs``: staff of an allowed organisation
+    (the owner, and those named for "selected"). ``ip_offices``: staff of an allowed
+    organisation or of any IP office (consultations addressed to every office).
+    """
+    from ipcoop.people.models import Organisation, OrganisationKind
+
+    allowed = Q(audience="public")
+    if is_cooperating_staff(user):
+        allowed |= Q(audience="offices")
+    orgs = staff_organisation_ids(user)
+    if orgs:
+        through = queryset.model.allowed.through
+        named = Exists(
+            through.objects.filter(searchdocument_id=OuterRef("pk"), organisation_id__in=orgs)
+        )
+        in_an_ip_office = Exists(
+            Organisation.objects.filter(pk__in=orgs, kind=OrganisationKind.IP_OFFICE)
+        )
+        allowed |= Q(audience__in=["orgs", "ip_offices"]) & Q(named)
+        allowed |= Q(audience="ip_offices") & Q(in_an_ip_office)
+    return queryset.filter(allowed)
+
+
+# Examination work-sharing (ipcoop.worksharing) ------------------------------------
+# Dossiers and their work products are read only by examiners, office admins and
+# policy officers of cooperating IP offices: never the Academy, the Secretariat,
+# platform admins, teachers, learners or visitors. "offices" means every IP office;
+# "selected" the owner and the offices in shared_with; "own" the owner only.
+
+WORKSHARING_READER_ROLES = ("examiner", "office_admin", "policy_officer")
+WORKSHARING_WRITER_ROLES = ("examiner", "office_admin")
+
+
+def worksharing_office_ids(
+    user: User | AnonymousUser | None, roles: Iterable[str] = WORKSHARING_READER_ROLES
+) -> frozenset[int]:
+    """IP offices in which the user holds one of ``roles`` (one query per user, cached)."""
+    from ipcoop.people.models import Organisation, OrganisationKind
+
+    orgs = organisation_ids_with_role(user, roles)
+    if not orgs:
+        return frozenset()
+    cache = getattr(user, "_ipcoop_ip_offices", None)
+    if cache is None:
+        cache = frozenset(
+            Organisation.objects.filter(kind=OrganisationKind.IP_OFFICE).values_list(
+                "pk", flat=True
+            )
+        )
+        user._ipcoop_ip_offices = cache
+    return orgs & cache
+
+
+def worksharing_q(user: User | AnonymousUser | None, prefix: str = "") -> Q | None:
+    """A filter on applications (through ``prefix``, e.g. "application__") the user may
+    read, or None when the user may read none."""
+    from ipcoop.worksharing.models import Application
+
+    orgs = worksharing_office_ids(user)
+    if not orgs:
+        return None
+    named = Exists(
+        Application.shared_with.through.objects.filter(
+            application_id=OuterRef(f"{prefix}pk" if prefix else "pk"), organisation_id__in=orgs
+        )
+    )
+    return (
+        Q(**{f"{prefix}office_id__in": orgs})
+        | Q(**{f"{prefix}visibility": Visibility.OFFICES})
+        | (Q(**{f"{prefix}visibility": Visibility.SELECTED}) & Q(named))
+    )
+
+
+def applications_visible_to(
+    user: User | AnonymousUser | None, queryset: QuerySet[Any]
+) -> QuerySet[Any]:
+    """The applications in ``queryset`` the user may read."""
+    q = worksharing_q(user)
+    return queryset.none() if q is None else queryset.filter(q)
+
+
+def get_application_or_404(
+    user: User | AnonymousUser | None, queryset: QuerySet[Any], **lookup: Any
+) -> Any:
+    """One application the user may read, or the same 404 as a missing one."""
+    try:
+        return applications_visible_to(user, queryset).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def can_write_worksharing(user: User | AnonymousUser | None, office: Organisation | int) -> bool:
+    """Examiners and office admins of an IP office record its dossiers and work products,
+    and answer requests made to it."""
+    return getattr(office, "pk", office) in worksharing_office_ids(user, WORKSHARING_WRITER_ROLES)
+
+
+def share_requests_visible_to(
+    user: User | AnonymousUser | None, queryset: QuerySet[Any]
+) -> QuerySet[Any]:
+    """Requests are read by the requesting office and the office asked (reader roles)."""
+    orgs = worksharing_office_ids(user)
+    if not orgs:
+        return queryset.none()
+    return queryset.filter(Q(requesting_office_id__in=orgs) | Q(to_office_id__in=orgs))
+
+
+def get_share_request_or_404(
+    user: User | AnonymousUser | None, queryset: QuerySet[Any], **lookup: Any
+) -> Any:
+    try:
+        return share_requests_visible_to(user, queryset).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -21,6 +21,8 @@ from ipcoop.exchange.practice.api import router as practice_router
 from ipcoop.exchange.statistics.api import router as statistics_router
 from ipcoop.exchange.updates.api import router as updates_router
 from ipcoop.people.api import router as people_router
+from ipcoop.search.api import router as search_router
+from ipcoop.worksharing.api import router as worksharing_router
 
 api = NinjaAPI(
     title="ipcoop API",
@@ -115,3 +117,5 @@ api.add_router("/practice", practice_router)
 api.add_router("/updates", updates_router)
 api.add_router("/consultations", consultations_router)
 api.add_router("/statistics", statistics_router)
+api.add_router("/search", search_router)
+api.add_router("/worksharing", worksharing_router)

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "django_htmx",
     "ninja",
     "ipcoop.people",
@@ -83,6 +84,8 @@ INSTALLED_APPS = [
     "ipcoop.exchange.updates",
     "ipcoop.exchange.consultations",
     "ipcoop.exchange.statistics",
+    "ipcoop.search",
+    "ipcoop.worksharing",
     "ipcoop.web",
 ]
 

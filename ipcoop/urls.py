@@ -12,6 +12,8 @@ urlpatterns = [
     path("updates/", include("ipcoop.exchange.updates.urls")),
     path("consultations/", include("ipcoop.exchange.consultations.urls")),
     path("statistics/", include("ipcoop.exchange.statistics.urls")),
+    path("search/", include("ipcoop.search.urls")),
+    path("worksharing/", include("ipcoop.worksharing.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
     # The admin signs in through the platform's own sign-in (throttled and audited).

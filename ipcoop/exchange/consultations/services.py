@@ -36,6 +36,7 @@ from ipcoop.exchange.consultations.models import (
     validate_practice_reference,
 )
 from ipcoop.people.models import Organisation, OrganisationKind, User
+from ipcoop.search.services import index_item
 
 # Reminders go out for open consultations due within this many days (or overdue).
 REMINDER_DAYS = 3
@@ -136,9 +137,10 @@ def ask_consultation(
     """Ask a question, of every IP office (``to_offices`` None or empty) or of the
     organisations listed.
 
-    Side effects: creates a Consultation (status open) and its links to the selected
-    organisations. Raises ValidationError (nothing written) when a field is missing,
-    the due date has passed or the asking office is among those asked.
+    Side effects: creates a Consultation (status open), its links to the selected
+    organisations and its search document. Raises ValidationError (nothing written)
+    when a field is missing, the due date has passed or the asking office is among
+    those asked.
     """
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
@@ -172,6 +174,7 @@ def ask_consultation(
     )
     if selected:
         consultation.shared_with.set(selected)
+    index_item(consultation)
     return consultation
 
 
@@ -202,9 +205,10 @@ def reply_to_consultation(
     """Add a reply from one of ``by``'s offices (the only one, or ``office``).
 
     Side effects: creates a Reply; may set the consultation's status to answered
-    (see the module docstring). Raises ValidationError (nothing written) when the
-    consultation is closed (code "closed"), the body is empty, the practice reference
-    is not a /practice/ path or the user replies for an office that is not asked.
+    (see the module docstring); rewrites the consultation's search document. Raises
+    ValidationError (nothing written) when the consultation is closed (code "closed"),
+    the body is empty, the practice reference is not a /practice/ path or the user
+    replies for an office that is not asked.
     """
     # Lock the row so a reply cannot slip in while the consultation is being closed.
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
@@ -247,6 +251,7 @@ def reply_to_consultation(
         practice_reference=practice_reference,
     )
     _update_status(consultation)
+    index_item(consultation)  # replies are searched with their consultation
     return reply
 
 
@@ -255,7 +260,8 @@ def mark_reply_useful(*, by: User, reply: Reply) -> Reply:
     """Mark a reply as a useful answer (idempotent).
 
     Side effects: sets marked_useful_at/by on the Reply; an open consultation becomes
-    answered. Raises ValidationError when the consultation is closed.
+    answered (its search document follows). Raises ValidationError when the
+    consultation is closed.
     """
     consultation = reply.consultation
     if consultation.is_closed:
@@ -267,6 +273,7 @@ def mark_reply_useful(*, by: User, reply: Reply) -> Reply:
         reply.marked_useful_by = by
         reply.save(update_fields=["marked_useful_at", "marked_useful_by"])
     _update_status(consultation)
+    index_item(consultation)
     return reply
 
 
@@ -274,7 +281,8 @@ def mark_reply_useful(*, by: User, reply: Reply) -> Reply:
 def close_consultation(*, by: User, consultation: Consultation) -> Consultation:
     """Close a consultation (idempotent): it takes no new replies from then on.
 
-    Side effects: sets status closed, closed_at and closed_by.
+    Side effects: sets status closed, closed_at and closed_by; rewrites its search
+    document.
     """
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
     if not consultation.is_closed:
@@ -282,6 +290,7 @@ def close_consultation(*, by: User, consultation: Consultation) -> Consultation:
         consultation.closed_at = timezone.now()
         consultation.closed_by = by
         consultation.save(update_fields=["status", "closed_at", "closed_by"])
+        index_item(consultation)
     return consultation
 
 

@@ -32,6 +32,7 @@ from ipcoop.exchange.practice.models import (
 from ipcoop.lib.codes import normalise_ipc, validate_ipc, validate_nice_class
 from ipcoop.people.models import Organisation, User
 from ipcoop.people.services import record_confidential_read
+from ipcoop.search.services import index_item
 
 # The fields an office fills in for a position, in the order forms show them.
 POSITION_FIELDS = (
@@ -109,9 +110,10 @@ def create_question(
 ) -> PracticeQuestion:
     """Add a practice question.
 
-    Side effects: creates a PracticeQuestion. Raises ValidationError (nothing
-    written) when a field is invalid, a code is malformed or the slug is taken, or
-    when ``by`` may not add questions (platform admins and policy officers may).
+    Side effects: creates a PracticeQuestion and its search document. Raises
+    ValidationError (nothing written) when a field is invalid, a code is malformed or
+    the slug is taken, or when ``by`` may not add questions (platform admins and
+    policy officers may).
     """
     if by is not None and not access.can_create_practice_question(by):
         raise ValidationError(_("Only platform admins and policy officers add questions."))
@@ -141,6 +143,7 @@ def create_question(
     if errors:
         raise ValidationError(errors)
     item.save()
+    index_item(item)
     return item
 
 
@@ -191,7 +194,8 @@ def save_position(
     unchanged save writes nothing).
 
     Side effects: creates or updates the OfficePosition (version + 1, entered_by,
-    updated_at) and creates an immutable PositionVersion with every field.
+    updated_at), creates an immutable PositionVersion with every field and
+    rewrites the position's search document.
     Raises PositionChanged (nothing written) when someone saved after
     ``base_version``; ValidationError (nothing written) when a field is invalid or
     ``by`` may not edit the office's positions.
@@ -243,6 +247,7 @@ def save_position(
     PositionVersion.objects.create(
         position=position, created_at=now, entered_by=by, version=position.version, **values
     )
+    index_item(position)
     return position, True
 
 

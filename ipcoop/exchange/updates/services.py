@@ -41,6 +41,7 @@ from ipcoop.exchange.updates.models import (
     UpdateTag,
 )
 from ipcoop.people.models import Organisation, User
+from ipcoop.search.services import index_item
 
 # Attachments ------------------------------------------------------------------------
 
@@ -342,9 +343,9 @@ def post_update(
 
     Side effects: creates a PolicyUpdate, its tag links, its shared_with links and
     one Attachment (a file under MEDIA_ROOT/updates/ with a random name) per file,
-    all in one transaction. Raises PermissionDenied when the author does not post
-    for the office, ValidationError (nothing saved, no file left behind) when a
-    field or a file is refused.
+    and its search document, all in one transaction. Raises PermissionDenied when
+    the author does not post for the office, ValidationError (nothing saved, no file
+    left behind) when a field or a file is refused.
     """
     if not access.can_post_update(author, office):
         raise PermissionDenied(_("You do not post updates for %(office)s.") % {"office": office})
@@ -374,6 +375,7 @@ def post_update(
                 UpdateTag(update=update, tag=tag) for tag in fields["tags"]
             )
             _store(update, checked, written)
+            index_item(update)
     except BaseException:
         _delete_files(written)
         raise
@@ -400,7 +402,8 @@ def edit_update(
 
     Side effects: saves the PolicyUpdate (updated_at moves), replaces its tags and
     shared_with links, creates Attachments for new files and deletes the removed
-    ones (their files are deleted once the transaction commits). Raises
+    ones (their files are deleted once the transaction commits), and rewrites its
+    search document. Raises
     PermissionDenied when the editor may not change it, ValidationError (nothing
     changed) when a field or a file is refused.
     """
@@ -437,6 +440,7 @@ def edit_update(
             old_files = [attachment.file.name for attachment in removed]
             Attachment.objects.filter(pk__in=[a.pk for a in removed]).delete()
             transaction.on_commit(lambda: _delete_files(old_files))
+            index_item(update)
     except BaseException:
         _delete_files(written)
         raise

@@ -1,0 +1,247 @@
+"""The kinds of things search finds: a registry, one entry per kind.
+
+Adding a kind (courses, dossiers, meetings …) takes a few lines: a function turning
+one object into a ``Document`` (which says who may find it, mapping the kind's own
+access rule onto an ``Audience``), then ``register(Kind(...))``. Its services call
+``ipcoop.search.services.index_item`` / ``remove_item`` when they create, change or
+delete one, and ``reindex`` picks up the rest.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from ipcoop.access import Visibility
+from ipcoop.lib.markup import plain_text
+from ipcoop.search.models import Audience
+
+BODY_LIMIT = 20_000
+
+
+@dataclass
+class Document:
+    """What the index keeps of one item."""
+
+    title: str
+    body: str
+    url: str
+    created_at: datetime
+    updated_at: datetime
+    audience: str
+    visibility: str
+    office_id: int | None = None
+    allowed: Iterable[int] = ()
+    tags: Iterable[str] = ()
+    extra: str = ""  # searchable but not shown (codes, office names)
+    language: str = ""  # empty: told from the text's script
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str | Promise
+    model: str  # "app_label.ModelName"
+    queryset: Callable[[], QuerySet[Any]]
+    document: Callable[[Any], Document]
+    plural: str | Promise = field(default="")
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    KINDS[kind.name] = kind
+    return kind
+
+
+def kind_of(obj: Model) -> Kind:
+    """The kind of a model instance; LookupError for models search does not index."""
+    label = obj._meta.label
+    for kind in KINDS.values():
+        if kind.model == label:
+            return kind
+    raise LookupError(f"{label} is not a searchable kind")
+
+
+def shared_item_audience(item: Any) -> tuple[str, set[int]]:
+    """The audience of a ``SharedItem`` under ``access.visibility_q``'s rule."""
+    if item.visibility == Visibility.PUBLIC:
+        return Audience.PUBLIC, set()
+    if item.visibility == Visibility.OFFICES:
+        return Audience.OFFICES, set()
+    allowed = {item.office_id}
+    if item.visibility == Visibility.SELECTED:
+        allowed |= {org.pk for org in item.shared_with.all()}
+    return Audience.ORGANISATIONS, allowed
+
+
+def _text(markdown: str) -> str:
+    return html.unescape(plain_text(markdown))
+
+
+# Practice questions and office positions (ipcoop.exchange.practice) -------------
+
+
+def _question_document(question: Any) -> Document:
+    return Document(
+        title=question.question,
+        body=_text(question.explanation),
+        url=reverse("practice:question", args=[question.slug]),
+        created_at=question.created_at,
+        updated_at=question.created_at,
+        audience=Audience.PUBLIC,  # questions are reference data every visitor reads
+        visibility=Visibility.PUBLIC,
+        tags=[question.area, question.right],
+        extra=" ".join([*question.ipc_symbols, *(str(n) for n in question.nice_classes)]),
+        language="en",
+    )
+
+
+def _position_document(position: Any) -> Document:
+    audience, allowed = shared_item_audience(position)
+    question = position.question
+    body = "\n".join(
+        part for part in (position.summary, position.legal_basis, position.source_title) if part
+    )
+    return Document(
+        title=f"{question.question} — {position.office.short_name}",
+        body=body,
+        url=reverse("practice:question", args=[question.slug]),
+        created_at=position.created_at,
+        updated_at=position.updated_at,
+        audience=audience,
+        visibility=position.visibility,
+        office_id=position.office_id,
+        allowed=allowed,
+        tags=[question.area, question.right, position.answer],
+        extra=f"{position.office.short_name} {position.office.code}",
+    )
+
+
+# Policy updates (ipcoop.exchange.updates) ------------------------------------------
+
+
+def _update_document(update: Any) -> Document:
+    audience, allowed = shared_item_audience(update)
+    return Document(
+        title=update.title,
+        body=f"{update.summary}\n{_text(update.body)}",
+        url=update.get_absolute_url(),
+        created_at=update.created_at,
+        updated_at=update.updated_at,
+        audience=audience,
+        visibility=update.visibility,
+        office_id=update.office_id,
+        allowed=allowed,
+        tags=[update.kind, *(link.tag for link in update.tag_links.all())],
+        extra=f"{update.office.short_name} {update.office.code}",
+    )
+
+
+# Consultations (ipcoop.exchange.consultations) -------------------------------------
+
+
+def _consultation_document(consultation: Any) -> Document:
+    # access.consultations_visible_to: the asking office always; "offices" means every
+    # IP office, "selected" the organisations named. Nobody else, not even platform admins.
+    allowed = {consultation.office_id}
+    if consultation.visibility == Visibility.SELECTED:
+        allowed |= {org.pk for org in consultation.shared_with.all()}
+        audience = Audience.ORGANISATIONS
+    else:
+        audience = Audience.IP_OFFICES
+    replies = "\n".join(_text(reply.body) for reply in consultation.replies.all())
+    return Document(
+        title=consultation.title,
+        body=f"{_text(consultation.body)}\n{replies}".strip(),
+        url=reverse("consultations:detail", args=[consultation.pk]),
+        created_at=consultation.created_at,
+        updated_at=max(
+            [consultation.created_at, *(r.created_at for r in consultation.replies.all())]
+        ),
+        audience=audience,
+        visibility=consultation.visibility,
+        office_id=consultation.office_id,
+        allowed=allowed,
+        tags=[consultation.area, consultation.status],
+        extra=f"{consultation.office.short_name} {consultation.office.code}",
+    )
+
+
+def _models() -> dict[str, Any]:
+    from ipcoop.exchange.consultations.models import Consultation
+    from ipcoop.exchange.practice.models import OfficePosition, PracticeQuestion
+    from ipcoop.exchange.updates.models import PolicyUpdate
+
+    return {
+        "question": PracticeQuestion,
+        "position": OfficePosition,
+        "update": PolicyUpdate,
+        "consultation": Consultation,
+    }
+
+
+register(
+    Kind(
+        name="question",
+        label=_("Practice question"),
+        plural=_("Practice questions"),
+        model="practice.PracticeQuestion",
+        queryset=lambda: _models()["question"].objects.order_by("pk"),
+        document=_question_document,
+    )
+)
+register(
+    Kind(
+        name="position",
+        label=_("Office position"),
+        plural=_("Office positions"),
+        model="practice.OfficePosition",
+        queryset=lambda: (
+            _models()["position"]
+            .objects.select_related("question", "office")
+            .prefetch_related("shared_with")
+            .order_by("pk")
+        ),
+        document=_position_document,
+    )
+)
+register(
+    Kind(
+        name="update",
+        label=_("Policy update"),
+        plural=_("Policy updates"),
+        model="updates.PolicyUpdate",
+        queryset=lambda: (
+            _models()["update"]
+            .objects.select_related("office")
+            .prefetch_related("shared_with", "tag_links")
+            .order_by("pk")
+        ),
+        document=_update_document,
+    )
+)
+register(
+    Kind(
+        name="consultation",
+        label=_("Consultation"),
+        plural=_("Consultations"),
+        model="consultations.Consultation",
+        queryset=lambda: (
+            _models()["consultation"]
+            .objects.select_related("office")
+            .prefetch_related("shared_with", "replies")
+            .order_by("pk")
+        ),
+        document=_consultation_document,
+    )
+)

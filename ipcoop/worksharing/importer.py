@@ -1,0 +1,107 @@
+"""Bulk import of dossiers from JSON lines (one application a line, the API's field
+names), for an office's back file. Each record is applied in its own transaction;
+records already in (same office and number) are skipped, so a re-run is safe."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pydantic
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from ipcoop.lib import worksharing as ws
+from ipcoop.people.models import Organisation
+from ipcoop.worksharing import services
+from ipcoop.worksharing.api import PriorityClaimIO, WorkProductIn
+from ipcoop.worksharing.models import Application
+
+
+class ImportRecord(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+    application_number: str
+    filing_date: pydantic.PastDate | None = None
+    invention_title: str
+    applicant_name: str = ""
+    applicant_withheld: bool = False
+    ipc_symbols: list[str] = []
+    priority_claims: list[PriorityClaimIO] = []
+    pct_application_number: str = ""
+    pct_publication_number: str = ""
+    status: str = "pending"
+    visibility: str = "offices"
+    work_products: list[WorkProductIn] = []
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    skipped: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, pydantic.ValidationError):
+        return "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
+        )
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        return "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+def import_dossiers(*, office: Organisation, lines: Iterable[str]) -> ImportReport:
+    """Apply each JSON line as an application of ``office`` with its work products.
+
+    Side effects: creates applications, priority claims, family keys (families
+    recomputed), work products and citations; each record all or nothing. Existing
+    applications (same office and number) are skipped; every rejected record is
+    reported with its line number and reason.
+    """
+    report = ImportReport()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = ImportRecord.model_validate(json.loads(line))
+            if record.filing_date is None:
+                raise ValidationError({"filing_date": "Give the filing date, YYYY-MM-DD."})
+            normalised = ws.normalise_application_number(record.application_number, office.code)
+            if Application.objects.filter(office=office, number_normalised=normalised).exists():
+                report.skipped += 1
+                continue
+            with transaction.atomic():
+                application, _ = services.save_application(
+                    by=None,
+                    office=office,
+                    number=record.application_number,
+                    filing_date=record.filing_date,
+                    title=record.invention_title,
+                    applicant=record.applicant_name,
+                    applicant_withheld=record.applicant_withheld,
+                    ipc_symbols=record.ipc_symbols,
+                    priorities=[
+                        {
+                            "country": p.country_code,
+                            "number": p.application_number,
+                            "date": p.filing_date,
+                        }
+                        for p in record.priority_claims
+                    ],
+                    pct_application_number=record.pct_application_number,
+                    pct_publication_number=record.pct_publication_number,
+                    status=record.status,
+                    visibility=record.visibility,
+                )
+                for product in record.work_products:
+                    services.add_work_product(by=None, application=application, **product.dict())
+        except (json.JSONDecodeError, pydantic.ValidationError, ValidationError) as error:
+            report.rejected.append((number, _reason(error)))
+        else:
+            report.created += 1
+    return report
