@@ -15,12 +15,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
+from ipcoop.academy.api import router as academy_router
 from ipcoop.apischema import SESSION_OR_TOKEN
 from ipcoop.exchange.consultations.api import router as consultations_router
 from ipcoop.exchange.practice.api import router as practice_router
 from ipcoop.exchange.statistics.api import router as statistics_router
 from ipcoop.exchange.updates.api import router as updates_router
+from ipcoop.meetings.api import router as meetings_router
+from ipcoop.notifications.api import router as notifications_router
 from ipcoop.people.api import router as people_router
+from ipcoop.projects.api import router as projects_router
+from ipcoop.proposals.api import router as proposals_router
 from ipcoop.search.api import router as search_router
 from ipcoop.worksharing.api import router as worksharing_router
 
@@ -119,3 +124,8 @@ api.add_router("/consultations", consultations_router)
 api.add_router("/statistics", statistics_router)
 api.add_router("/search", search_router)
 api.add_router("/worksharing", worksharing_router)
+api.add_router("/academy", academy_router)
+api.add_router("/meetings", meetings_router)
+api.add_router("/proposals", proposals_router)
+api.add_router("/projects", projects_router)
+api.add_router("/notifications", notifications_router)

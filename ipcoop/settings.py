@@ -86,6 +86,11 @@ INSTALLED_APPS = [
     "ipcoop.exchange.statistics",
     "ipcoop.search",
     "ipcoop.worksharing",
+    "ipcoop.academy",
+    "ipcoop.meetings",
+    "ipcoop.proposals",
+    "ipcoop.projects",
+    "ipcoop.notifications",
     "ipcoop.web",
 ]
 

@@ -14,6 +14,11 @@ urlpatterns = [
     path("statistics/", include("ipcoop.exchange.statistics.urls")),
     path("search/", include("ipcoop.search.urls")),
     path("worksharing/", include("ipcoop.worksharing.urls")),
+    path("academy/", include("ipcoop.academy.urls")),
+    path("meetings/", include("ipcoop.meetings.urls")),
+    path("proposals/", include("ipcoop.proposals.urls")),
+    path("projects/", include("ipcoop.projects.urls")),
+    path("inbox/", include("ipcoop.notifications.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
     # The admin signs in through the platform's own sign-in (throttled and audited).

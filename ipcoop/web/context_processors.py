@@ -6,7 +6,16 @@ from django.http import HttpRequest
 from ipcoop import access
 
 # Which part of the navigation a page belongs to, by URL namespace or name.
-COOPERATION_NAMESPACES = {"practice", "updates", "consultations", "statistics"}
+COOPERATION_NAMESPACES = {
+    "practice",
+    "updates",
+    "consultations",
+    "statistics",
+    "worksharing",
+    "meetings",
+    "proposals",
+    "projects",
+}
 
 
 def nav_section(request: HttpRequest) -> str:
@@ -15,7 +24,7 @@ def nav_section(request: HttpRequest) -> str:
         return ""
     if match.app_name in COOPERATION_NAMESPACES or match.url_name == "cooperation":
         return "cooperation"
-    if match.url_name == "academy":
+    if match.app_name == "academy" or match.url_name == "academy":
         return "academy"
     return ""
 
