@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "ipcoop.proposals",
     "ipcoop.projects",
     "ipcoop.notifications",
+    "ipcoop.ops",
     "ipcoop.web",
 ]
 
