@@ -26,6 +26,7 @@ from ipcoop.notifications.api import router as notifications_router
 from ipcoop.people.api import router as people_router
 from ipcoop.projects.api import router as projects_router
 from ipcoop.proposals.api import router as proposals_router
+from ipcoop.ratelimit import RateLimited
 from ipcoop.search.api import router as search_router
 from ipcoop.worksharing.api import router as worksharing_router
 
@@ -89,6 +90,18 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
         "Sign in, or send a valid personal token as 'Authorization: Bearer <token>'.",
     )
     response["WWW-Authenticate"] = 'Bearer realm="ipcoop"'
+    return response
+
+
+@api.exception_handler(RateLimited)
+def on_rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = error_response(
+        request,
+        429,
+        "throttled",
+        f"Too many requests. Wait {exc.retry_after} seconds, then try again.",
+    )
+    response["Retry-After"] = str(exc.retry_after)
     return response
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.http import HttpRequest
@@ -9,6 +10,7 @@ from ninja import Schema
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
+from ipcoop import ratelimit
 from ipcoop.people.services import user_for_token
 
 
@@ -34,9 +36,14 @@ class TokenAuth(HttpBearer):
         if header is None:
             return None  # no token sent: let the session decide
         scheme, _, token = header.partition(" ")
-        user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+        token = token.strip()
+        user = user_for_token(token) if scheme.lower() == "bearer" else None
         if user is None:
+            # Guessing tokens from one address is slowed down (429 after the limit).
+            ratelimit.check("token_failure", ratelimit.by_address(request))
             raise AuthenticationError
+        # Each token has a request budget per window.
+        ratelimit.check("token", hashlib.sha256(token.encode()).hexdigest())
         request.user = user
         return user
 
@@ -48,6 +55,6 @@ class TokenAuth(HttpBearer):
 SESSION_OR_TOKEN = [TokenAuth(), SessionAuth()]
 
 # Responses every authenticated endpoint may give, for the OpenAPI document.
-AUTH_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut}
+AUTH_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 429: ErrorOut}
 INVALID = {422: ErrorOut}
 NOT_FOUND = {404: ErrorOut}

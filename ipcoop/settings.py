@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "ipcoop.notifications",
     "ipcoop.ops",
     "ipcoop.web",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +171,19 @@ AUTH_PASSWORD_VALIDATORS = [
 SIGNIN_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "5"))
 SIGNIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("SIGNIN_FAILURE_WINDOW_MINUTES", "15"))
 SIGNIN_FAILURE_LIMIT_PER_ADDRESS = int(os.environ.get("SIGNIN_FAILURE_LIMIT_PER_ADDRESS", "30"))
+
+# Requests per client per window ("10/h", "5/10m"); see ipcoop/ratelimit.py.
+RATE_LIMITS = {
+    scope: os.environ.get(f"RATE_LIMIT_{scope.upper()}", default)
+    for scope, default in {
+        "signin": "30/10m",  # sign-in attempts per address
+        "signup": "10/h",  # new accounts per address
+        "password_reset": "5/h",  # reset e-mails asked for per address
+        "token_failure": "30/10m",  # API requests with a wrong token per address
+        "token": "600/m",  # API requests per token
+        "search": "120/m",  # searches per address
+    }.items()
+}
 # How many proxies in front of the app set X-Forwarded-For (0: trust only REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
@@ -239,6 +253,19 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ipcoop <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background tasks (django.tasks): in production they wait in the database for the worker
+# (`ipcoop db_worker`); in development they run at once, inside the request.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "TASKS_BACKEND",
+            "django_tasks_db.DatabaseBackend"
+            if PRODUCTION
+            else "django.tasks.backends.immediate.ImmediateBackend",
+        )
+    }
+}
 
 # Content-Security-Policy: no inline scripts or styles anywhere, no third-party hosts.
 SECURE_CSP = {

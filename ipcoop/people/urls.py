@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from ipcoop import ratelimit
 from ipcoop.people import views
 
 app_name = "people"
@@ -21,11 +22,13 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="people/password_reset.html",
-            email_template_name="people/password_reset_email.txt",
-            subject_template_name="people/password_reset_subject.txt",
-            success_url=reverse_lazy("people:password_reset_done"),
+        ratelimit.limit("password_reset")(
+            auth_views.PasswordResetView.as_view(
+                template_name="people/password_reset.html",
+                email_template_name="people/password_reset_email.txt",
+                subject_template_name="people/password_reset_subject.txt",
+                success_url=reverse_lazy("people:password_reset_done"),
+            )
         ),
         name="password_reset",
     ),

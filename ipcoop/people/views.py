@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ipcoop import access
+from ipcoop import access, ratelimit
 from ipcoop.people import services
 from ipcoop.people.forms import GrantRoleForm, ProfileFields, SignInForm, SignUpForm, TokenForm
 from ipcoop.people.models import AuditAction, Membership
@@ -44,6 +44,7 @@ def _with_language(response: HttpResponse, language: str) -> HttpResponse:
     return response
 
 
+@ratelimit.limit("signin")
 def signin(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -74,6 +75,7 @@ def signout(request: HttpRequest) -> HttpResponse:
     return redirect("web:home")
 
 
+@ratelimit.limit("signup")
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("web:home")
