@@ -48,12 +48,18 @@ run: install
 	$(BIN)/gunicorn ipcoop.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --worker-class sync \
 		--access-logfile - --forwarded-allow-ips 127.0.0.1
 
-# Debian's Chromium and the Noto fonts for browser tests; installed once when missing.
-browser-deps:
+# Debian's Chromium and the Noto fonts for browser tests, installed once when missing;
+# axe-core (accessibility checks, from npm, pinned by package-lock.json).
+browser-deps: node_modules/.installed
 	@if ! command -v chromium >/dev/null || ! fc-list | grep -qi "Noto Sans CJK" || ! fc-list | grep -qi "Noto Sans Khmer"; then \
 		echo "Installing Chromium and Noto fonts from Debian"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core fonts-noto-cjk >/dev/null; \
 	fi
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	npm ci --no-audit --no-fund --silent
+	touch $@
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -70,4 +76,4 @@ test: install browser-deps lint check-migrations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache node_modules
