@@ -16,7 +16,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
 from ipcoop.academy.api import router as academy_router
-from ipcoop.apischema import SESSION_OR_TOKEN
+from ipcoop.apischema import SESSION_OR_TOKEN, DocumentedErrors
 from ipcoop.exchange.consultations.api import router as consultations_router
 from ipcoop.exchange.practice.api import router as practice_router
 from ipcoop.exchange.statistics.api import router as statistics_router
@@ -30,7 +30,15 @@ from ipcoop.ratelimit import RateLimited
 from ipcoop.search.api import router as search_router
 from ipcoop.worksharing.api import router as worksharing_router
 
-api = NinjaAPI(
+
+class IpcoopAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return DocumentedErrors(self, path_prefix)
+
+
+api = IpcoopAPI(
     title="ipcoop API",
     version="1",
     description=(

@@ -7,27 +7,16 @@ personal token finds what the caller's roles allow. A wrong token is refused (40
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from ipcoop.apischema import AUTH_ERRORS, INVALID, SESSION_OR_TOKEN
+from ipcoop.apischema import AUTH_ERRORS, INVALID, SESSION_TOKEN_OR_ANONYMOUS
 from ipcoop.search import services
 from ipcoop.search.kinds import KINDS
 
 router = Router(tags=["search"])
-
-
-def _anyone(request: HttpRequest) -> Any:
-    """Let a caller with no credentials through as an anonymous visitor."""
-    return AnonymousUser()
-
-
-# Token first (a wrong token is refused), then the session, then anonymous.
-READ_AUTH = [*SESSION_OR_TOKEN, _anyone]
 
 
 class SearchFilters(Schema):
@@ -70,7 +59,7 @@ class SearchOut(Schema):
 @router.get(
     "",
     response={200: SearchOut, **AUTH_ERRORS, **INVALID},
-    auth=READ_AUTH,
+    auth=SESSION_TOKEN_OR_ANONYMOUS,
     summary="Search",
 )
 def search(request: HttpRequest, filters: Query[SearchFilters]):

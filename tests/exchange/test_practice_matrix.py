@@ -223,7 +223,7 @@ def test_api_matrix_resolves_codes_and_slugs_and_both_cambodian_offices(db):
 def test_openapi_documents_every_status_of_the_practice_endpoints(db):
     spec = client_for(None).get("/api/v1/openapi.json").json()
     put = spec["paths"]["/api/v1/practice/positions/{question_slug}/{office_slug}"]["put"]
-    assert set(put["responses"]) == {"200", "201", "401", "403", "404", "409", "422"}
+    assert set(put["responses"]) == {"200", "201", "400", "401", "403", "404", "409", "422", "429"}
     matrix = spec["paths"]["/api/v1/practice/matrix"]["get"]
     assert {"200", "401", "403", "422"} <= set(matrix["responses"])
     history = spec["paths"]["/api/v1/practice/positions/{position_id}/history"]["get"]

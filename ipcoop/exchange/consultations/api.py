@@ -15,7 +15,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import AuthorizationError
 
 from ipcoop import access
-from ipcoop.apischema import AUTH_ERRORS, INVALID, NOT_FOUND, ErrorOut
+from ipcoop.apischema import AUTH_ERRORS, INVALID, NOT_FOUND, ErrorOut, PageParams
 from ipcoop.exchange.consultations import services
 from ipcoop.exchange.consultations.models import Area, Consultation, Reply
 from ipcoop.exchange.consultations.models import Status as CStatus
@@ -71,12 +71,10 @@ class ReplyIn(Schema):
     office: str | None = None
 
 
-class ListFilters(Schema):
+class ListFilters(PageParams):
     status: CStatus | None = None
     area: Area | None = None
     office: str | None = None
-    limit: int = 100
-    offset: int = 0
 
 
 def _reply_out(reply: Reply) -> dict:
@@ -147,8 +145,6 @@ def list_consultations(request: HttpRequest, filters: Query[ListFilters]):
 
     401 when not signed in; 200 with an empty list when you hold no office role.
     """
-    limit = max(0, min(filters.limit, 500))
-    offset = max(0, filters.offset)
     consultations = _facts(request)
     if filters.status:
         consultations = consultations.filter(status=filters.status)
@@ -157,7 +153,7 @@ def list_consultations(request: HttpRequest, filters: Query[ListFilters]):
     if filters.office:
         consultations = consultations.filter(office__slug=filters.office)
     ip_offices = list(Organisation.objects.filter(kind="ip_office").values_list("slug", flat=True))
-    return [_consultation_out(c, ip_offices) for c in consultations[offset : offset + limit]]
+    return [_consultation_out(c, ip_offices) for c in filters.page(consultations)]
 
 
 @router.post(

@@ -13,25 +13,23 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from ipcoop import access
-from ipcoop.apischema import AUTH_ERRORS, INVALID, NOT_FOUND, SESSION_OR_TOKEN, ErrorOut
+from ipcoop.apischema import (
+    AUTH_ERRORS,
+    INVALID,
+    NOT_FOUND,
+    SESSION_TOKEN_OR_ANONYMOUS,
+    ErrorOut,
+)
 from ipcoop.exchange.practice import services
 from ipcoop.exchange.practice.models import Area, OfficePosition, Right
 
 router = Router(tags=["practice"])
 
 
-def _anyone(request: HttpRequest) -> Any:
-    """Let a caller with no credentials through as an anonymous visitor."""
-    return AnonymousUser()
-
-
-# Token first (a wrong token is refused), then the session, then anonymous.
-READ_AUTH = [*SESSION_OR_TOKEN, _anyone]
 CONFLICT = {409: ErrorOut}
 
 
@@ -147,7 +145,7 @@ def _cell(office: Any, position: OfficePosition | None, changed: bool = False) -
 @router.get(
     "/questions",
     response={200: list[QuestionOut], **AUTH_ERRORS, **INVALID},
-    auth=READ_AUTH,
+    auth=SESSION_TOKEN_OR_ANONYMOUS,
     summary="Practice questions",
 )
 def list_questions(request: HttpRequest, filters: Query[QuestionFilters]):
@@ -158,7 +156,7 @@ def list_questions(request: HttpRequest, filters: Query[QuestionFilters]):
 @router.get(
     "/matrix",
     response={200: MatrixOut, **AUTH_ERRORS, **INVALID},
-    auth=READ_AUTH,
+    auth=SESSION_TOKEN_OR_ANONYMOUS,
     summary="Positions by question and office",
 )
 def matrix(request: HttpRequest, filters: Query[MatrixFilters]):
@@ -193,7 +191,7 @@ def matrix(request: HttpRequest, filters: Query[MatrixFilters]):
 @router.get(
     "/positions/{position_id}/history",
     response={200: HistoryOut, **AUTH_ERRORS, **NOT_FOUND},
-    auth=READ_AUTH,
+    auth=SESSION_TOKEN_OR_ANONYMOUS,
     summary="Every version of a position",
 )
 def position_history(request: HttpRequest, position_id: int):

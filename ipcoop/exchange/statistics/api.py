@@ -7,30 +7,19 @@ Both call the same services as the pages: ``services.figures_visible_to`` and
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import AuthorizationError
 
 from ipcoop import access
-from ipcoop.apischema import AUTH_ERRORS, INVALID, SESSION_OR_TOKEN
+from ipcoop.apischema import AUTH_ERRORS, INVALID, SESSION_TOKEN_OR_ANONYMOUS
 from ipcoop.exchange.statistics import services
 from ipcoop.exchange.statistics.models import Figure, Measure, Right, TechArea
 from ipcoop.people.models import Organisation
 
 router = Router(tags=["statistics"])
-
-
-def _anyone(request: HttpRequest) -> Any:
-    """No credentials: read as an anonymous visitor (public figures only)."""
-    return AnonymousUser()
-
-
-# A token or session when sent (a wrong token is still refused), else anonymous.
-TOKEN_SESSION_OR_ANONYMOUS = [*SESSION_OR_TOKEN, _anyone]
 
 
 class FigureOut(Schema):
@@ -98,7 +87,7 @@ def _office_or_invalid(slug: str, field: str = "office") -> Organisation:
 @router.get(
     "",
     response={200: list[FigureOut], **AUTH_ERRORS, **INVALID},
-    auth=TOKEN_SESSION_OR_ANONYMOUS,
+    auth=SESSION_TOKEN_OR_ANONYMOUS,
     summary="List figures",
 )
 def list_figures(request: HttpRequest, filters: Query[FigureFilters]):
