@@ -17,7 +17,8 @@ from ipcoop.ops.backup import Target, read_manifest, summarise
 from ipcoop.people.models import User
 from tests.conftest import make_user
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Committed data (pg_dump reads from another connection); the reference data is restored after.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
