@@ -418,8 +418,9 @@ def get_figure_entry_office_or_404(user: User | AnonymousUser | None, slug: str)
 # Every search document carries an audience and, for the audiences that name
 # organisations, the organisations allowed. The search index maps each kind's own
 # rule onto these (kinds.py): shared items per visibility_q, consultations per
-# consultations_visible_to. This filter is inside every search query, so a hidden
-# item never reaches results, counts, facets or snippets.
+# consultations_visible_to, work-sharing dossiers per worksharing_q. This filter is
+# inside every search query, so a hidden item never reaches results, counts, facets
+# or snippets.
 
 
 def search_documents_visible_to(
@@ -431,23 +432,32 @@ def search_documents_visible_to(
     platform admins (as ``visibility_q``). ``orgs``: staff of an allowed organisation
     (the owner, and those named for "selected"). ``ip_offices``: staff of an allowed
     organisation or of any IP office (consultations addressed to every office).
+    ``ws_offices``: whoever reads work-sharing dossiers at all (``worksharing_office_ids``:
+    an examiner, policy officer or office admin of an IP office); ``ws_orgs``: such a
+    reader in an allowed office (as ``worksharing_q``). The allowed organisations are
+    written in the row ("|3|11|"): the test is a substring match on it, not a join.
     """
     from ipcoop.people.models import Organisation, OrganisationKind
+
+    def named(org_ids: Iterable[int]) -> Q:
+        condition = Q()
+        for org in sorted(org_ids):
+            condition |= Q(allowed_orgs__contains=f"|{org}|")
+        return condition
 
     allowed = Q(audience="public")
     if is_cooperating_staff(user):
         allowed |= Q(audience="offices")
     orgs = staff_organisation_ids(user)
     if orgs:
-        through = queryset.model.allowed.through
-        named = Exists(
-            through.objects.filter(searchdocument_id=OuterRef("pk"), organisation_id__in=orgs)
-        )
         in_an_ip_office = Exists(
             Organisation.objects.filter(pk__in=orgs, kind=OrganisationKind.IP_OFFICE)
         )
-        allowed |= Q(audience__in=["orgs", "ip_offices"]) & Q(named)
+        allowed |= Q(audience__in=["orgs", "ip_offices"]) & named(orgs)
         allowed |= Q(audience="ip_offices") & Q(in_an_ip_office)
+    readers = worksharing_office_ids(user)
+    if readers:
+        allowed |= Q(audience="ws_offices") | (Q(audience="ws_orgs") & named(readers))
     return queryset.filter(allowed)
 
 
@@ -544,14 +554,229 @@ def get_share_request_or_404(
         raise Http404 from None
 
 
+def worksharing_documents_visible_to(
+    user: User | AnonymousUser | None, queryset: QuerySet[Any]
+) -> QuerySet[Any]:
+    """Documents of work products (PDFs) are read by whoever may read the application."""
+    q = worksharing_q(user, prefix="work_product__application__")
+    return queryset.none() if q is None else queryset.filter(q)
+
+
+def get_worksharing_document_or_404(
+    user: User | AnonymousUser | None, queryset: QuerySet[Any], **lookup: Any
+) -> Any:
+    """One work-product document the user may read, or the same 404 as a missing one."""
+    try:
+        return worksharing_documents_visible_to(user, queryset).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
 # ---------------------------------------------------------------------------
 # Academy (courses, lessons, questions, attempts)
 # ---------------------------------------------------------------------------
+# Courses, lessons and questions are written by educators of the Academy and read
+# by everyone once published. A draft (or a course in review) is seen only by
+# educators: for anyone else it answers 404 like a missing one, in pages, the API
+# and catalogue filters alike. A lesson is visible to learners when its course is
+# published and it has a published version; learners read that version, never a
+# newer draft. Publishing needs a second educator: the one who last changed the
+# draft cannot approve it. Visitors without an account may open the first lesson of
+# a course; every other lesson, practice and progress need an account. Attempts and
+# progress are read only by the learner they belong to.
+
+ACADEMY_AUTHOR_ROLES = ("educator",)
+
+
+def is_educator(user: User | AnonymousUser | None) -> bool:
+    """An educator of the Academy (the role exists only in Academy organisations)."""
+    return bool(organisation_ids_with_role(user, ACADEMY_AUTHOR_ROLES))
+
+
+def can_author_courses(user: User | AnonymousUser | None) -> bool:
+    return is_educator(user)
+
+
+def can_publish_academy_item(user: User | AnonymousUser | None, item: Any) -> bool:
+    """A course or lesson version awaiting review may be published by an educator
+    other than its author (the last one who changed it)."""
+    return (
+        is_educator(user)
+        and getattr(item, "status", None) == "in_review"
+        and item.author_id is not None
+        and item.author_id != user.pk
+    )
+
+
+def courses_visible_to(user: User | AnonymousUser | None, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    if is_educator(user):
+        return queryset
+    return queryset.filter(status="published")
+
+
+def get_course_or_404(
+    user: User | AnonymousUser | None, queryset: QuerySet[Any], **lookup: Any
+) -> Any:
+    try:
+        return courses_visible_to(user, queryset).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def lessons_visible_to(user: User | AnonymousUser | None, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Lessons a learner may read: a published version in a published course.
+    Educators see every lesson (the player shows them the published version too)."""
+    if is_educator(user):
+        return queryset
+    return queryset.filter(course__status="published", published_version__isnull=False)
+
+
+def questions_visible_to(
+    user: User | AnonymousUser | None, queryset: QuerySet[Any]
+) -> QuerySet[Any]:
+    return queryset.filter(
+        published=True,
+        course__status="published",
+        lesson__published_version__isnull=False,
+    )
+
+
+def get_question_or_404(
+    user: User | AnonymousUser | None, queryset: QuerySet[Any], **lookup: Any
+) -> Any:
+    try:
+        return questions_visible_to(user, queryset).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def may_open_lesson(
+    user: User | AnonymousUser | None, lesson: Any, first_lesson_id: int | None
+) -> bool:
+    """Whether the user may read a visible lesson: anyone the first lesson of its
+    course, only signed-in users the others."""
+    return bool(user is not None and user.is_authenticated) or lesson.pk == first_lesson_id
 
 
 # ---------------------------------------------------------------------------
 # Meetings
 # ---------------------------------------------------------------------------
+
+# Meetings (ipcoop.meetings). Visibility of a meeting: "participants" — staff of the
+# organising organisation and of the participating ones; "offices" — staff of every
+# cooperating organisation and platform admins; "public" — everyone. Hidden meetings
+# answer like missing ones (page, calendar file, subscription feed, API, counts).
+# The organiser's speakers (policy officers, office admins) run a meeting, and so do
+# the ASEAN Secretariat's policy officers, for any meeting they can see: they keep
+# the records of ASEAN meetings. Slot polls are read by the staff of the organising
+# and participating organisations; each participating office's speakers answer.
+
+MEETING_SECRETARIAT_ROLES = ("policy_officer",)
+
+
+def meetings_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
+    """A filter on meetings (through ``prefix``, e.g. "meeting__") the user may see."""
+    from ipcoop.meetings.models import Meeting
+
+    p = prefix
+    allowed = Q(**{f"{p}visibility": "public"})
+    if is_cooperating_staff(user):
+        allowed |= Q(**{f"{p}visibility": "offices"})
+    orgs = staff_organisation_ids(user)
+    if orgs:
+        participating = Exists(
+            Meeting.participants.through.objects.filter(
+                meeting_id=OuterRef(f"{p}pk" if p else "pk"), organisation_id__in=orgs
+            )
+        )
+        allowed |= Q(**{f"{p}organiser_id__in": orgs}) | Q(participating)
+    return allowed
+
+
+def meetings_visible_to(
+    user: User | AnonymousUser | None, queryset: QuerySet[Any]
+) -> QuerySet[Any]:
+    """The meetings in ``queryset`` the user may see."""
+    return queryset.filter(meetings_q(user))
+
+
+def get_meeting_or_404(
+    user: User | AnonymousUser | None, queryset: QuerySet[Any], **lookup: Any
+) -> Any:
+    """One meeting the user may see, or the same 404 as a missing one."""
+    try:
+        return meetings_visible_to(user, queryset).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def _is_secretariat_policy_officer(user: User | AnonymousUser | None) -> bool:
+    from ipcoop.people.models import OrganisationKind
+
+    orgs = organisation_ids_with_role(user, MEETING_SECRETARIAT_ROLES)
+    if not orgs:
+        return False
+    from ipcoop.people.models import Organisation
+
+    return Organisation.objects.filter(pk__in=orgs, kind=OrganisationKind.SECRETARIAT).exists()
+
+
+def meeting_organising_organisations(user: User | AnonymousUser | None) -> QuerySet[Organisation]:
+    """Organisations the user may organise meetings for: those they speak for."""
+    from ipcoop.people.models import Organisation
+
+    return Organisation.objects.filter(pk__in=offices_spoken_for(user))
+
+
+def can_manage_meeting(user: User | AnonymousUser | None, meeting: Any) -> bool:
+    """The organiser's speakers, and the Secretariat's policy officers, change the meeting,
+    its agenda, attendance and minutes. Call only for a meeting the user may see."""
+    return speaks_for(user, meeting.organiser_id) or _is_secretariat_policy_officer(user)
+
+
+def meeting_office_ids(meeting: Any) -> set[int]:
+    """The organising and participating organisations of a meeting."""
+    return {meeting.organiser_id, *(o.pk for o in meeting.participants.all())}
+
+
+def minutes_comment_offices(user: User | AnonymousUser | None, meeting: Any) -> list[Organisation]:
+    """The organising or participating organisations in whose name the user (staff)
+    comments on circulated minutes."""
+    from ipcoop.people.models import Organisation
+
+    orgs = staff_organisation_ids(user) & meeting_office_ids(meeting)
+    return list(Organisation.objects.filter(pk__in=orgs))
+
+
+def slot_polls_visible_to(
+    user: User | AnonymousUser | None, queryset: QuerySet[Any]
+) -> QuerySet[Any]:
+    """Polls read by staff of the organising and participating organisations."""
+    orgs = staff_organisation_ids(user)
+    if not orgs:
+        return queryset.none()
+    through = queryset.model.participants.through
+    named = Exists(through.objects.filter(slotpoll_id=OuterRef("pk"), organisation_id__in=orgs))
+    return queryset.filter(Q(organiser_id__in=orgs) | Q(named))
+
+
+def get_slot_poll_or_404(
+    user: User | AnonymousUser | None, queryset: QuerySet[Any], **lookup: Any
+) -> Any:
+    try:
+        return slot_polls_visible_to(user, queryset).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def can_fix_slot_poll(user: User | AnonymousUser | None, poll: Any) -> bool:
+    return speaks_for(user, poll.organiser_id) or _is_secretariat_policy_officer(user)
+
+
+def slot_poll_answer_offices(user: User | AnonymousUser | None, poll: Any) -> list[Organisation]:
+    """The participating offices the user answers for (their speakers)."""
+    spoken = offices_spoken_for(user)
+    return [o for o in poll.participants.all() if o.pk in spoken]
 
 
 # ---------------------------------------------------------------------------
@@ -559,11 +784,152 @@ def get_share_request_or_404(
 # ---------------------------------------------------------------------------
 
 
+# Cooperation proposals (ipcoop.proposals). A draft is read only by staff of its
+# proposing offices. Once open (and after it is decided or withdrawn) its visibility
+# decides: "participants" — staff of the proposing and participating offices;
+# "offices" — staff of every cooperating organisation and platform admins;
+# "public" — everyone. Hidden proposals answer like missing ones everywhere.
+
+
+def proposals_q(user: User | AnonymousUser | None, prefix: str = "") -> Q:
+    """A filter on proposals (through ``prefix``, e.g. "proposal__") the user may read."""
+    from ipcoop.proposals.models import Proposal
+
+    p = prefix
+    outer = OuterRef(f"{p}pk" if p else "pk")
+    not_draft = ~Q(**{f"{p}state": "draft"})
+    allowed = not_draft & Q(**{f"{p}visibility": "public"})
+    if is_cooperating_staff(user):
+        allowed |= not_draft & Q(**{f"{p}visibility": "offices"})
+    orgs = staff_organisation_ids(user)
+    if orgs:
+        proposing = Exists(
+            Proposal.proposing_offices.through.objects.filter(
+                proposal_id=outer, organisation_id__in=orgs
+            )
+        )
+        participating = Exists(
+            Proposal.participating_offices.through.objects.filter(
+                proposal_id=outer, organisation_id__in=orgs
+            )
+        )
+        allowed |= Q(proposing) | (not_draft & Q(participating))
+    return allowed
+
+
+def proposals_visible_to(
+    user: User | AnonymousUser | None, queryset: QuerySet[Any]
+) -> QuerySet[Any]:
+    """The proposals in ``queryset`` the user may read."""
+    return queryset.filter(proposals_q(user))
+
+
+def get_proposal_or_404(
+    user: User | AnonymousUser | None, queryset: QuerySet[Any], **lookup: Any
+) -> Any:
+    """One proposal the user may read, or the same 404 as a missing one."""
+    try:
+        return proposals_visible_to(user, queryset).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def proposing_organisations(user: User | AnonymousUser | None) -> QuerySet[Organisation]:
+    """Organisations the user may propose for: those they speak for (policy officers and
+    office admins). Platform admins speak for no office and propose nothing."""
+    from ipcoop.people.models import Organisation
+
+    return Organisation.objects.filter(pk__in=offices_spoken_for(user))
+
+
+def can_amend_proposal(user: User | AnonymousUser | None, proposal: Any) -> bool:
+    """Speakers of any proposing office amend, open and withdraw the proposal."""
+    spoken = offices_spoken_for(user)
+    return bool(spoken) and any(o.pk in spoken for o in proposal.proposing_offices.all())
+
+
+def endorsing_offices(user: User | AnonymousUser | None, proposal: Any) -> list[Organisation]:
+    """The participating offices the user endorses for (as policy officer or office admin)."""
+    spoken = offices_spoken_for(user)
+    if not spoken:
+        return []
+    return [o for o in proposal.participating_offices.all() if o.pk in spoken]
+
+
+def discussion_offices(user: User | AnonymousUser | None, proposal: Any) -> list[Organisation]:
+    """The offices, proposing or participating, in whose name the user (staff) may write
+    in the proposal's discussion thread."""
+    orgs = staff_organisation_ids(user)
+    if not orgs:
+        return []
+    seen: dict[int, Organisation] = {}
+    for office in [*proposal.proposing_offices.all(), *proposal.participating_offices.all()]:
+        if office.pk in orgs:
+            seen.setdefault(office.pk, office)
+    return list(seen.values())
+
+
 # ---------------------------------------------------------------------------
 # Projects
 # ---------------------------------------------------------------------------
 
 
+# Cooperation projects (ipcoop.projects). A project is read by whoever may read the
+# proposal it came from (so counts, CSV and the SDG view follow the proposal's
+# visibility). Speakers of the lead office manage it; staff of an action's owner
+# office, and the lead office's speakers, update that action.
+
+
+def projects_visible_to(
+    user: User | AnonymousUser | None, queryset: QuerySet[Any]
+) -> QuerySet[Any]:
+    """The projects in ``queryset`` the user may read."""
+    return queryset.filter(proposals_q(user, prefix="proposal__"))
+
+
+def get_project_or_404(
+    user: User | AnonymousUser | None, queryset: QuerySet[Any], **lookup: Any
+) -> Any:
+    """One project the user may read, or the same 404 as a missing one."""
+    try:
+        return projects_visible_to(user, queryset).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def can_manage_project(user: User | AnonymousUser | None, project: Any) -> bool:
+    """Policy officers and office admins of the lead office manage the project."""
+    return speaks_for(user, project.lead_office_id)
+
+
+def can_update_action(user: User | AnonymousUser | None, action: Any, project: Any) -> bool:
+    """Staff of the action's owner office, or the lead office's speakers."""
+    return action.owner_office_id in staff_organisation_ids(user) or can_manage_project(
+        user, project
+    )
+
+
 # ---------------------------------------------------------------------------
 # Notifications
 # ---------------------------------------------------------------------------
+# An inbox is personal: each person reads and marks only their own items. Anyone
+# else's item answers like a missing one, platform admins included.
+
+
+def notifications_of(user: User | AnonymousUser | None) -> QuerySet[Any]:
+    """The user's own inbox items, newest first (none for visitors)."""
+    from ipcoop.notifications.models import Notification
+
+    if user is None or not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+def get_notification_or_404(user: User | AnonymousUser | None, pk: Any) -> Any:
+    """One of the user's own items, or the same 404 as for a missing one."""
+    from ipcoop.notifications.models import Notification
+
+    try:
+        return notifications_of(user).get(pk=pk)
+    except (Notification.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

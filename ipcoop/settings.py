@@ -172,6 +172,10 @@ SIGNIN_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "5"))
 SIGNIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("SIGNIN_FAILURE_WINDOW_MINUTES", "15"))
 SIGNIN_FAILURE_LIMIT_PER_ADDRESS = int(os.environ.get("SIGNIN_FAILURE_LIMIT_PER_ADDRESS", "30"))
 
+# The platform's public address, for links in e-mails sent outside a request
+# (digests, urgent mail), e.g. https://ipcoop.example.org.
+IPCOOP_BASE_URL = os.environ.get("IPCOOP_BASE_URL", "").rstrip("/")
+
 # Requests per client per window ("10/h", "5/10m"); see ipcoop/ratelimit.py.
 RATE_LIMITS = {
     scope: os.environ.get(f"RATE_LIMIT_{scope.upper()}", default)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from ipcoop import access
+from ipcoop.notifications.services import unread_count
 
 # Which part of the navigation a page belongs to, by URL namespace or name.
 COOPERATION_NAMESPACES = {
@@ -36,4 +37,6 @@ def shell(request: HttpRequest) -> dict:
         "shell_languages": settings.LANGUAGES,
         # Lazy: evaluated only where the template asks (one query at most).
         "administered": lambda: list(access.administered_organisations(user)),
+        # One cheap count, only on pages of signed-in people (the shell asks for it there).
+        "inbox_unread": lambda: unread_count(user),
     }

@@ -14,13 +14,15 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import AuthorizationError
 
 from ipcoop import access
 from ipcoop.apischema import AUTH_ERRORS, INVALID, NOT_FOUND
+from ipcoop.lib.uploads import download_response
 from ipcoop.worksharing import services
-from ipcoop.worksharing.models import Application, ShareRequest, WorkProduct
+from ipcoop.worksharing.models import Application, ShareRequest, WorkProduct, WorkProductDocument
 
 router = Router(tags=["worksharing"])
 
@@ -94,10 +96,23 @@ class WorkProductIn(Schema):
     citations: list[CitationIO] = []
 
 
+class DocumentOut(Schema):
+    id: int
+    name: str = Field(description="The file name, cleaned; always ends in .pdf.")
+    content_type: str = Field(description="Checked from the content: application/pdf.")
+    size: int = Field(description="Bytes.")
+    created_at: dt.datetime
+    download_url: str = Field(
+        description="GET it with the same authentication: the PDF, as an attachment."
+    )
+    page_download_url: str = Field(description="The same file for a signed-in browser.")
+
+
 class WorkProductOut(WorkProductIn):
     id: int
     application_id: int
     examiner_office: str
+    documents: list[DocumentOut] = []
 
 
 class MergedCitationOut(Schema):
@@ -167,6 +182,18 @@ def application_out(a: Application) -> dict:
     }
 
 
+def document_out(d: WorkProductDocument) -> dict:
+    return {
+        "id": d.pk,
+        "name": d.original_name,
+        "content_type": d.content_type,
+        "size": d.size,
+        "created_at": d.created_at,
+        "download_url": reverse("api:worksharing_document_file", args=[d.pk]),
+        "page_download_url": d.get_absolute_url(),
+    }
+
+
 def work_product_out(p: WorkProduct) -> dict:
     return {
         "id": p.pk,
@@ -192,6 +219,7 @@ def work_product_out(p: WorkProduct) -> dict:
             }
             for c in p.citations.all()
         ],
+        "documents": [document_out(d) for d in p.documents.all()],
     }
 
 
@@ -300,7 +328,7 @@ def add_work_product(request: HttpRequest, application_id: int, payload: WorkPro
     product = services.add_work_product(by=request.auth, application=application, **data)
     product = (
         WorkProduct.objects.select_related("examiner_office")
-        .prefetch_related("citations")
+        .prefetch_related("citations", "documents")
         .get(pk=product.pk)
     )
     return Status(201, work_product_out(product))
@@ -412,3 +440,44 @@ def answer_request(request: HttpRequest, request_id: int, payload: AnswerIn):
         by=request.auth, share_request=share_request, share=payload.share, reason=payload.reason
     )
     return request_out(_requests(request).get(pk=request_id))
+
+
+@router.get(
+    "/documents/{document_id}",
+    response={200: DocumentOut, **AUTH_ERRORS, **NOT_FOUND},
+    summary="A work product's document",
+)
+def get_document(request: HttpRequest, document_id: int):
+    """What is known of a work product's PDF. 404 (same body as a missing one) when you
+    may not read its application."""
+    found = access.get_worksharing_document_or_404(
+        request.auth, WorkProductDocument.objects.all(), pk=document_id
+    )
+    return document_out(found)
+
+
+@router.get(
+    "/documents/{document_id}/file",
+    response={200: None, **AUTH_ERRORS, **NOT_FOUND},
+    url_name="worksharing_document_file",
+    summary="Download a work product's document",
+)
+def download_document(request: HttpRequest, document_id: int):
+    """The PDF itself, as an attachment (`application/pdf`, nosniff). The read is written
+    to the audit log. 404 (same body as a missing one) when you may not read it."""
+    found = access.get_worksharing_document_or_404(
+        request.auth,
+        WorkProductDocument.objects.select_related("work_product__application"),
+        pk=document_id,
+    )
+    try:
+        handle = found.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    services.record_worksharing_read(
+        user=request.auth,
+        request=request,
+        applications=[found.work_product.application],
+        what="api work product document",
+    )
+    return download_response(handle, content_type=found.content_type, name=found.original_name)

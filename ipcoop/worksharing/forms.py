@@ -56,6 +56,24 @@ class AnswerForm(forms.Form):
 PATENT_DOCUMENT = re.compile(r"^[A-Za-z]{2}[\s\d/.\-]*\d[\s\d/.\-]*([A-Za-z]\d?)?$")
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by its content in the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "application/pdf,.pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
 class WorkProductForm(forms.Form):
     """A work product typed on a page. Citations: one a line,
     ``category | document number or literature | claims | passages``."""
@@ -80,6 +98,15 @@ class WorkProductForm(forms.Form):
         help_text=_(
             "One a line: category | document number or literature | claims | passages, "
             "e.g. X | US 2020/0123456 A1 | 1-5 | para. 12"
+        ),
+    )
+
+    documents = MultipleFileField(
+        label=_("Documents (PDF)"),
+        required=False,
+        help_text=_(
+            "The search report or office action itself: PDF only, at most 10 MB each, "
+            "up to 5 files."
         ),
     )
 
@@ -109,3 +136,26 @@ class WorkProductForm(forms.Form):
                 }
             )
         return rows
+
+
+class ImportForm(forms.Form):
+    """A JSON-lines dossier file for one of the offices the user records dossiers for."""
+
+    office = forms.ModelChoiceField(label=_("Office"), queryset=Organisation.objects.none())
+    file = forms.FileField(
+        label=_("Dossier file (JSON lines)"),
+        help_text=_(
+            "One application a line, with the API's field names (application_number, "
+            "filing_date, invention_title, …). At most 10 MB. If any line is wrong, nothing "
+            "is imported and every wrong line is listed."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".jsonl,.ndjson,.json,.txt"}),
+    )
+
+    def __init__(self, *args, offices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = (
+            offices if offices is not None else Organisation.objects.none()
+        )
+        if offices is not None and len(offices) == 1:
+            self.fields["office"].initial = offices[0].pk

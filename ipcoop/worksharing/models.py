@@ -1,6 +1,7 @@
 """Examination work-sharing: applications per office, their work products (search
 reports with citations, opinions, office actions, decisions), requests between offices
-(ASPEC-style), watches and notices.
+(ASPEC-style), watches, and the PDF documents of work products. Alerts to watchers
+go to their inbox (ipcoop.notifications).
 
 Families are computed (services.recompute_families), never typed: applications that
 share a priority claim, a PCT application or whose own number another claims as
@@ -8,6 +9,8 @@ priority are one family, across offices.
 """
 
 from __future__ import annotations
+
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -251,16 +254,36 @@ class Watch(models.Model):
         return f"{self.user_id} watches {self.application_id}"
 
 
-class Notice(models.Model):
-    """An in-app alert: a family member gained a work product."""
+def document_path(instance: WorkProductDocument, filename: str) -> str:
+    """A random name under worksharing/: the uploader's file name never becomes a path."""
+    return f"worksharing/{secrets.token_hex(16)}.{instance.extension}"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    work_product = models.ForeignKey(WorkProduct, on_delete=models.CASCADE, related_name="+")
+
+class WorkProductDocument(models.Model):
+    """A PDF of a work product (the search report or office action itself), checked by
+    its content. Read by whoever may read the application; served only through the
+    checked download views."""
+
+    work_product = models.ForeignKey(
+        WorkProduct, on_delete=models.CASCADE, related_name="documents"
+    )
+    file = models.FileField(upload_to=document_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=120)
+    extension = models.CharField(max_length=8)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at", "-pk"]
+        ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return f"notice {self.work_product_id} for {self.user_id}"
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("worksharing:document", args=[self.pk])

@@ -1,6 +1,7 @@
 """What happens in examination work-sharing: dossiers saved (families recomputed in the
-same transaction), work products added (watchers notified), families looked up and
-merged, requests between offices made and answered, and reads written to the audit log.
+same transaction), work products added with their PDF documents (watchers told through
+their inbox), families looked up and merged, requests between offices made and
+answered, and reads written to the audit log.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -21,6 +23,10 @@ from ipcoop import access
 from ipcoop.access import Visibility
 from ipcoop.lib import worksharing as ws
 from ipcoop.lib.codes import normalise_ipc, validate_ipc
+from ipcoop.lib.uploads import PDF_ONLY, CheckedFile, check_upload
+from ipcoop.notifications.models import Kind as NotificationKind
+from ipcoop.notifications.models import Notification
+from ipcoop.notifications.services import notify
 from ipcoop.people.models import AuditAction, Organisation, OrganisationKind, User
 from ipcoop.people.services import record_event
 from ipcoop.worksharing.models import (
@@ -29,12 +35,12 @@ from ipcoop.worksharing.models import (
     Citation,
     Decision,
     FamilyKey,
-    Notice,
     PriorityClaim,
     RequestStatus,
     ShareRequest,
     Watch,
     WorkProduct,
+    WorkProductDocument,
     WorkProductKind,
 )
 
@@ -298,7 +304,7 @@ def family_work_products(members: list[Application]) -> list[WorkProduct]:
     return list(
         WorkProduct.objects.filter(application__in=[m.pk for m in members])
         .select_related("examiner_office", "application__office")
-        .prefetch_related("citations")
+        .prefetch_related("citations", "documents")
         .order_by("date", "pk")
     )
 
@@ -427,7 +433,54 @@ def clean_citations(citations: Iterable[dict[str, Any]]) -> list[dict[str, Any]]
     return cleaned
 
 
-@transaction.atomic
+# Documents of work products: PDFs only, checked by content like every upload.
+MAX_DOCUMENTS = 5
+
+
+def check_documents(uploads: Iterable[Any]) -> list[CheckedFile]:
+    """Check every uploaded document (a PDF of at most 10 MB, by its content).
+
+    No side effects. One ValidationError (field ``documents``) lists every problem."""
+    uploads = list(uploads or [])
+    problems: list[str] = []
+    checked: list[CheckedFile] = []
+    if len(uploads) > MAX_DOCUMENTS:
+        problems.append(f"A work product may have at most {MAX_DOCUMENTS} documents.")
+    for upload in uploads:
+        try:
+            checked.append(check_upload(upload, accepted=PDF_ONLY))
+        except ValidationError as error:
+            problems.extend(error.messages)
+    if problems:
+        raise ValidationError({"documents": problems})
+    return checked
+
+
+def _store_documents(
+    product: WorkProduct, files: Iterable[CheckedFile], by: User | None, written: list[str]
+) -> None:
+    for checked in files:
+        document = WorkProductDocument(
+            work_product=product,
+            original_name=checked.name,
+            content_type=checked.content_type,
+            extension=checked.extension,
+            size=checked.size,
+            uploaded_by=by,
+        )
+        checked.upload.seek(0)
+        document.file.save("upload", File(checked.upload), save=False)
+        written.append(document.file.name)
+        document.save()
+
+
+def _delete_files(names: Iterable[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        default_storage.delete(name)
+
+
 def add_work_product(
     *,
     by: User | None,
@@ -442,13 +495,17 @@ def add_work_product(
     decision: str = "",
     granted_claims: str = "",
     citations: Iterable[dict[str, Any]] = (),
+    documents: Iterable[Any] = (),
 ) -> WorkProduct:
     """Attach a work product of the application's office to the application.
 
-    Side effects: creates the work product and its citations; a final decision sets the
-    application's status; every watcher of the family who may read the application
-    (except the author) gets a Notice. Raises PermissionDenied unless ``by`` is an
-    examiner or office admin of the application's office.
+    Side effects, in one transaction: creates the work product, its citations and its
+    documents (PDF files written under MEDIA_ROOT/worksharing/ with random names, and
+    removed again if anything fails); a final decision sets the application's status;
+    every watcher of the family who may read the application (except the author) gets
+    an inbox item (``notify_watchers``). Raises PermissionDenied unless ``by`` is an
+    examiner or office admin of the application's office; ValidationError naming each
+    wrong field (a document that is not a PDF, too large or empty included).
     """
     if by is not None and not access.can_write_worksharing(by, application.office_id):
         raise PermissionDenied(
@@ -467,51 +524,70 @@ def add_work_product(
     except ValidationError as error:
         errors.update(error.message_dict)
         cleaned = []
+    try:
+        checked = check_documents(documents)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+        checked = []
     errors = {k: v for k, v in errors.items() if v}
     if errors:
         raise ValidationError(errors)
-    product = WorkProduct.objects.create(
-        application=application,
-        kind=kind,
-        date=date,
-        examiner_office_id=application.office_id,
-        summary=summary.strip(),
-        action_type=action_type.strip(),
-        outcome=outcome.strip(),
-        claims_objected=claims_objected.strip(),
-        grounds=grounds.strip(),
-        decision=decision,
-        granted_claims=granted_claims.strip(),
-        created_by=by,
-    )
-    Citation.objects.bulk_create(Citation(work_product=product, **c) for c in cleaned)
-    if kind == WorkProductKind.FINAL_DECISION:
-        Application.objects.filter(pk=application.pk).update(status=decision)
-    notify_watchers(work_product=product, author=by)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            product = WorkProduct.objects.create(
+                application=application,
+                kind=kind,
+                date=date,
+                examiner_office_id=application.office_id,
+                summary=summary.strip(),
+                action_type=action_type.strip(),
+                outcome=outcome.strip(),
+                claims_objected=claims_objected.strip(),
+                grounds=grounds.strip(),
+                decision=decision,
+                granted_claims=granted_claims.strip(),
+                created_by=by,
+            )
+            Citation.objects.bulk_create(Citation(work_product=product, **c) for c in cleaned)
+            _store_documents(product, checked, by, written)
+            if kind == WorkProductKind.FINAL_DECISION:
+                Application.objects.filter(pk=application.pk).update(status=decision)
+            notify_watchers(work_product=product, author=by)
+    except BaseException:
+        _delete_files(written)
+        raise
     return product
 
 
+def alert_subject(application: Application) -> str:
+    """An alert's subject: the application's number and title (in no one language)."""
+    return f"{application.office.code} {application.number} — {application.title}"
+
+
 def notify_watchers(*, work_product: WorkProduct, author: User | None) -> int:
-    """Side effects: one Notice per watcher of the family who may read the application."""
+    """Side effects: one inbox item (kind ``worksharing_alert``, key per work product)
+    for each watcher of the family who may read the application, except the author;
+    the items reach e-mail through each watcher's digest. Returns how many were made."""
     application = work_product.application
-    watchers = (
-        User.objects.filter(
-            pk__in=Watch.objects.filter(application__family_id=application.family_id).values(
-                "user_id"
-            )
-        )
-        .exclude(pk=getattr(author, "pk", None))
-        .distinct()
-    )
-    notices = [
-        Notice(user=watcher, work_product=work_product)
+    watchers = User.objects.filter(
+        pk__in=Watch.objects.filter(application__family_id=application.family_id).values("user_id")
+    ).exclude(pk=getattr(author, "pk", None))
+    readers = [
+        watcher
         for watcher in watchers
         if access.applications_visible_to(
             watcher, Application.objects.filter(pk=application.pk)
         ).exists()
     ]
-    Notice.objects.bulk_create(notices)
-    return len(notices)
+    return notify(
+        recipients=readers,
+        kind=NotificationKind.WORKSHARING_ALERT,
+        subject=alert_subject(application),
+        url=f"{application.get_absolute_url()}#wp-{work_product.pk}",
+        key=f"worksharing-work-product:{work_product.pk}",
+        actor=author,
+    )
 
 
 def watch_family(*, user: User, application: Application) -> Watch:
@@ -529,21 +605,11 @@ def is_watching(user: User, application: Application) -> bool:
     return Watch.objects.filter(user=user, application__family_id=application.family_id).exists()
 
 
-def notices_for(user: User) -> QuerySet[Notice]:
-    """The user's notices about work products they may still read."""
-    q = access.worksharing_q(user, prefix="work_product__application__")
-    if q is None:
-        return Notice.objects.none()
-    return Notice.objects.filter(q, user=user)
-
-
-def unread_notice_count(user: User) -> int:
-    return notices_for(user).filter(read_at__isnull=True).count()
-
-
-def mark_notices_read(*, user: User) -> int:
-    """Side effects: marks all the user's unread notices read."""
-    return Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+def unread_alert_count(user: User) -> int:
+    """The user's unread work-sharing alerts (inbox items of that kind). One query."""
+    return Notification.objects.filter(
+        recipient=user, kind=NotificationKind.WORKSHARING_ALERT, read_at__isnull=True
+    ).count()
 
 
 # Requests (ASPEC-style) ------------------------------------------------------------

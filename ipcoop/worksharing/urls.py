@@ -16,4 +16,6 @@ urlpatterns = [
     path("requests/", views.request_list, name="requests"),
     path("requests/<int:pk>/", views.request_detail, name="request"),
     path("alerts/", views.alerts, name="alerts"),
+    path("documents/<int:pk>/", views.document, name="document"),
+    path("import/", views.import_dossiers, name="import"),
 ]

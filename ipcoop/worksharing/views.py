@@ -1,6 +1,7 @@
 """Work-sharing pages: number lookup, application dossier, family view, requests
-between offices and alerts. Thin: parse, authorise through ``ipcoop.access``, call a
-service, render. Anything the user may not read answers 404 like something missing.
+between offices, work-product documents, the dossier import and the alerts (which live
+in the inbox). Thin: parse, authorise through ``ipcoop.access``, call a service,
+render. Anything the user may not read answers 404 like something missing.
 """
 
 from __future__ import annotations
@@ -8,16 +9,31 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ipcoop import access
-from ipcoop.worksharing import services
-from ipcoop.worksharing.forms import AnswerForm, LookupForm, RequestForm, WorkProductForm
-from ipcoop.worksharing.models import Application, RequestStatus, ShareRequest
+from ipcoop.lib.uploads import download_response
+from ipcoop.notifications.models import Kind as NotificationKind
+from ipcoop.people.models import Organisation
+from ipcoop.worksharing import importer, services
+from ipcoop.worksharing.forms import (
+    AnswerForm,
+    ImportForm,
+    LookupForm,
+    RequestForm,
+    WorkProductForm,
+)
+from ipcoop.worksharing.models import (
+    Application,
+    RequestStatus,
+    ShareRequest,
+    WorkProductDocument,
+)
 
 
 def _reader_or_404(request: HttpRequest) -> None:
@@ -66,7 +82,9 @@ def lookup(request: HttpRequest) -> HttpResponse:
         "form": form,
         "families": families,
         "searched": searched,
-        "unread": services.unread_notice_count(request.user),
+        "unread": services.unread_alert_count(request.user),
+        "alerts_url": _alerts_url(),
+        "may_import": bool(_import_offices(request)),
     }
     return render(request, "worksharing/lookup.html", context)
 
@@ -99,7 +117,7 @@ def watch(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         services.watch_family(user=request.user, application=application)
         messages.success(
-            request, _("You watch this family: new work products appear in My alerts.")
+            request, _("You watch this family: new work products appear in your inbox.")
         )
     return redirect("worksharing:application", pk=pk)
 
@@ -130,7 +148,7 @@ def add_work_product(request: HttpRequest, pk: int) -> HttpResponse:
     application = _get_application(request, pk)
     if not access.can_write_worksharing(request.user, application.office_id):
         raise Http404
-    form = WorkProductForm(request.POST or None)
+    form = WorkProductForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             product = services.add_work_product(
@@ -222,16 +240,68 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "worksharing/request.html", context)
 
 
+def _alerts_url() -> str:
+    return f"{reverse('notifications:inbox')}?kind={NotificationKind.WORKSHARING_ALERT}"
+
+
 @login_required
 def alerts(request: HttpRequest) -> HttpResponse:
+    """Alerts about watched families are inbox items: the old address leads there."""
     _reader_or_404(request)
-    if request.method == "POST":
-        services.mark_notices_read(user=request.user)
-        return redirect("worksharing:alerts")
-    notices = list(
-        services.notices_for(request.user).select_related(
-            "work_product__application__office", "work_product__examiner_office"
-        )[:100]
+    return redirect(_alerts_url())
+
+
+@login_required
+def document(request: HttpRequest, pk: int) -> FileResponse:
+    """A work product's PDF, for whoever may read its application: as a download, with its
+    checked type, never sniffed or cached by shared caches. The read is audited."""
+    found = access.get_worksharing_document_or_404(
+        request.user,
+        WorkProductDocument.objects.select_related("work_product__application"),
+        pk=pk,
     )
-    context = {"notices": notices, "unread": sum(1 for n in notices if n.read_at is None)}
-    return render(request, "worksharing/alerts.html", context)
+    try:
+        handle = found.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    services.record_worksharing_read(
+        user=request.user,
+        request=request,
+        applications=[found.work_product.application],
+        what="work product document",
+    )
+    return download_response(handle, content_type=found.content_type, name=found.original_name)
+
+
+def _import_offices(request: HttpRequest):
+    ids = access.worksharing_office_ids(request.user, access.WORKSHARING_WRITER_ROLES)
+    return list(Organisation.objects.filter(pk__in=ids)) if ids else []
+
+
+@login_required
+def import_dossiers(request: HttpRequest) -> HttpResponse:
+    """Office staff who record dossiers upload a JSON-lines file: all lines or none."""
+    offices = _import_offices(request)
+    if not offices:
+        raise Http404
+    queryset = Organisation.objects.filter(pk__in=[o.pk for o in offices])
+    form = ImportForm(request.POST or None, request.FILES or None, offices=queryset)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = importer.import_dossier_upload(
+                by=request.user,
+                office=form.cleaned_data["office"],
+                upload=form.cleaned_data["file"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if not report.rejected:
+                messages.success(
+                    request,
+                    _("Import finished: %(created)s created, %(skipped)s already in.")
+                    % {"created": report.created, "skipped": report.skipped},
+                )
+    context = {"form": form, "report": report, "office_count": len(offices)}
+    return render(request, "worksharing/import.html", context)

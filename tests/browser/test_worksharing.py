@@ -88,3 +88,44 @@ def test_vn_examiner_reads_kr_citations_and_gets_sg_results(
     small.screenshot(path=str(screenshot_dir / "worksharing-family-360.png"), full_page=True)
     small.goto(f"/worksharing/applications/{vn.pk}/")
     small.screenshot(path=str(screenshot_dir / "worksharing-application-360.png"), full_page=True)
+
+
+def test_kr_examiner_attaches_a_pdf_and_the_watcher_reads_the_alert_in_the_inbox(
+    open_page, screenshot_dir: Path, settings, tmp_path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    make_user("kr.examiner", Role.EXAMINER, "kr-kipo")
+    make_user("vn.examiner", Role.EXAMINER, "vn-ipvn")
+    kr = save("kr-kipo", "10-2023-0012345", filing_date=dt.date(2023, 1, 10), title="Accelerator")
+    claim = [{"country": "KR", "number": "10-2023-0012345", "date": dt.date(2023, 1, 10)}]
+    save("vn-ipvn", "1-2023-04567", priorities=claim, filing_date=dt.date(2023, 6, 1))
+    pdf = tmp_path / "KR search report.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n")
+
+    watcher = open_page(width=1280, height=900)
+    sign_in_from_home(watcher, "vn.examiner", PASSWORD)
+    watcher.goto(f"/worksharing/applications/{kr.pk}/")
+    watcher.get_by_role("button", name="Watch this family").click()
+
+    page = open_page(width=1280, height=900)
+    sign_in_from_home(page, "kr.examiner", PASSWORD)
+    page.goto(f"/worksharing/applications/{kr.pk}/work-products/new/")
+    page.get_by_label("Kind").select_option("search_report")
+    page.get_by_label("Date").fill("2023-11-02")
+    page.get_by_label("Citations").fill("X | US 2020/0123456 A1 | 1-5")
+    page.get_by_label("Documents (PDF)").set_input_files(str(pdf))
+    page.get_by_role("button", name="Add").click()
+    expect(page.get_by_role("link", name="KR search report.pdf")).to_be_visible()
+
+    watcher.goto("/worksharing/")
+    watcher.get_by_role("link", name="1 unread alert").click()
+    expect(watcher.get_by_role("heading", level=1)).to_have_text("Inbox")
+    item = watcher.locator(".inbox-item").first
+    expect(item).to_contain_text("A watched patent family changed")
+    expect(item).to_contain_text("KR 10-2023-0012345")
+    watcher.screenshot(path=str(screenshot_dir / "inbox-1280.png"), full_page=True)
+    item.get_by_role("button", name=re.compile("Mark read")).click()  # htmx swaps the item
+    expect(watcher.locator("#inbox-unread-total")).to_contain_text("0 unread items.")
+    expect(watcher.locator(".inbox-item.unread")).to_have_count(0)
+    watcher.locator(".inbox-item").first.get_by_role("link").click()
+    expect(watcher.get_by_role("link", name="KR search report.pdf")).to_be_visible()

@@ -71,7 +71,12 @@ def test_lookup_does_not_reveal_hidden_application(personas, restricted):
 def test_worksharing_pages_not_for_learners_academy_or_admins(personas, restricted):
     for user in (personas.learner, personas.educator, personas.platform_admin, personas.outsider):
         client = client_for(user)
-        for url in ("/worksharing/", "/worksharing/requests/", "/worksharing/alerts/"):
+        for url in (
+            "/worksharing/",
+            "/worksharing/requests/",
+            "/worksharing/alerts/",
+            "/worksharing/import/",
+        ):
             assert client.get(url).status_code == 404
 
 

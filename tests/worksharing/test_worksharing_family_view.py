@@ -82,17 +82,18 @@ def test_request_and_alert_lists_query_count_does_not_grow(personas, family, vn_
             by=None, application=family["kr"], kind="written_opinion", date=dt.date(2023, 12, n)
         )
 
+    alerts = "/inbox/?kind=worksharing_alert"
     add_one(1)
     counts = [
         count_queries(client, "/worksharing/requests/"),
-        count_queries(client, "/worksharing/alerts/"),
+        count_queries(client, alerts),
     ]
     for n in range(2, 5):
         add_one(n)
-    assert "4 unread" in client.get("/worksharing/alerts/").text
+    assert "4 unread items." in client.get(alerts).text
     assert [
         count_queries(client, "/worksharing/requests/"),
-        count_queries(client, "/worksharing/alerts/"),
+        count_queries(client, alerts),
     ] == counts
     api = [count_queries(client, "/api/v1/worksharing/applications")]
     save("th-dip", "2301009999")
