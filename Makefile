@@ -40,6 +40,8 @@ run: install
 	$(BIN)/ipcoop migrate --no-input -v0
 	$(BIN)/ipcoop seed-demo
 	$(BIN)/ipcoop seed-worksharing-demo
+	$(BIN)/ipcoop seed-meetings-demo
+	$(BIN)/ipcoop seed-cooperation-demo
 	$(BIN)/ipcoop reindex
 	$(BIN)/ipcoop collectstatic --no-input -v0
 	@echo

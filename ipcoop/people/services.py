@@ -6,8 +6,6 @@ commands all call these; none of them writes these models directly.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
@@ -22,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipcoop.access import forget_roles
+from ipcoop.lib import tokens
 from ipcoop.lib.net import client_address
 from ipcoop.people.models import (
     ROLE_ORGANISATION_KINDS,
@@ -295,11 +294,6 @@ def revoke_role(
 # Personal API tokens ------------------------------------------------------------
 
 
-def _digest(token: str) -> str:
-    # Tokens are 256 random bits: a fast hash is enough, no salt or stretching needed.
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @transaction.atomic
 def create_token(
     *, user: User, name: str, request: HttpRequest | None = None
@@ -314,9 +308,9 @@ def create_token(
         raise ValidationError({"name": _("Give the token a name, e.g. 'office system'.")})
     if len(name) > 80:
         raise ValidationError({"name": _("Use at most 80 characters for the name.")})
-    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    secret = tokens.new_secret(TOKEN_PREFIX)
     token = ApiToken.objects.create(
-        user=user, name=name, prefix=secret[:10], digest=_digest(secret)
+        user=user, name=name, prefix=secret[:10], digest=tokens.digest(secret)
     )
     record_event(action=AuditAction.TOKEN_CREATED, actor=user, request=request, obj=token)
     return token, secret
@@ -344,7 +338,7 @@ def user_for_token(secret: str) -> User | None:
         return None
     token = (
         ApiToken.objects.select_related("user")
-        .filter(digest=_digest(secret), revoked_at__isnull=True, user__is_active=True)
+        .filter(digest=tokens.digest(secret), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
     if token is None:

@@ -30,6 +30,7 @@ from ipcoop.exchange.practice.models import (
     PracticeQuestion,
 )
 from ipcoop.lib.codes import normalise_ipc, validate_ipc, validate_nice_class
+from ipcoop.lib.spreadsheet import safe_cell
 from ipcoop.people.models import Organisation, User
 from ipcoop.people.services import record_confidential_read
 from ipcoop.search.services import index_item
@@ -451,12 +452,6 @@ CSV_HEADER = [
 ]
 
 
-def _csv_safe(value: Any) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
-
-
 def matrix_csv(matrix: Matrix) -> str:
     """The matrix as CSV: one line per question and office, "not_reported" where none."""
     out = io.StringIO()
@@ -468,7 +463,7 @@ def matrix_csv(matrix: Matrix) -> str:
             p = cell.position
             writer.writerow(
                 [
-                    _csv_safe(v)
+                    safe_cell(v)
                     for v in [
                         q.slug,
                         q.question,

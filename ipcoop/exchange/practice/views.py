@@ -14,6 +14,7 @@ from ipcoop import access
 from ipcoop.exchange.practice import services
 from ipcoop.exchange.practice.forms import MatrixFilterForm, PositionForm, QuestionForm
 from ipcoop.exchange.practice.models import OfficePosition
+from ipcoop.meetings.services import last_meeting_date
 
 
 def _add_errors(form: object, error: ValidationError) -> None:
@@ -65,8 +66,20 @@ def matrix(request: HttpRequest) -> HttpResponse:
         "editable": _editable_office_ids(request, table.offices),
         "can_create": access.can_create_practice_question(request.user),
         "query": request.GET.urlencode(),
+        **_since_last_meeting(request),
     }
     return render(request, "practice/matrix.html", context)
+
+
+def _since_last_meeting(request: HttpRequest) -> dict:
+    """A link to the same matrix marked with what changed since the last meeting the
+    viewer may see (None when there was none)."""
+    last = last_meeting_date(request.user)
+    if last is None:
+        return {"last_meeting": None}
+    query = request.GET.copy()
+    query["since"] = last.isoformat()
+    return {"last_meeting": last, "since_last_meeting_query": query.urlencode()}
 
 
 def matrix_csv(request: HttpRequest) -> HttpResponse:

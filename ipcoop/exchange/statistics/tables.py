@@ -24,6 +24,7 @@ from ipcoop.exchange.statistics.services import (
     MAX_FIGURES,
     REQUIRED_FIELDS,
 )
+from ipcoop.lib.spreadsheet import csv_text
 
 MAX_FILE_BYTES = 1_000_000  # 1 MB: some thousand rows of figures fit in a few dozen KB
 MAX_COLUMNS = 30
@@ -190,17 +191,5 @@ def _check_header(header: list[str]) -> None:
 # Writing ---------------------------------------------------------------------------
 
 
-def _safe_cell(value: Any) -> Any:
-    """Stop a spreadsheet from running text that starts like a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_safe_cell(v) for v in row])
-    return out.getvalue()
+# CSV that a spreadsheet will not run as formulas (one home: ipcoop.lib.spreadsheet).
+write_csv = csv_text

@@ -6,8 +6,6 @@ none of them writes the update models directly.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
@@ -33,6 +31,7 @@ from ipcoop.exchange.updates.models import (
     Tag,
     UpdateTag,
 )
+from ipcoop.lib import tokens
 from ipcoop.lib.uploads import (  # noqa: F401 (re-exported: callers import them from here)
     ACCEPTED_TYPES,
     MAX_UPLOAD_BYTES,
@@ -371,11 +370,6 @@ def unread_count(user: User | Any) -> int:
 FEED_TOKEN_PREFIX = "ipf_"  # noqa: S105 (a label, not a secret)
 
 
-def _digest(secret: str) -> str:
-    # 256 random bits: a fast hash is enough, as for API tokens.
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 def active_feed_token(user: User) -> FeedToken | None:
     return FeedToken.objects.filter(user=user, revoked_at__isnull=True).first()
 
@@ -388,8 +382,8 @@ def create_feed_token(*, user: User) -> tuple[FeedToken, str]:
     Side effects: revokes the user's active feed token, creates a FeedToken (digest only).
     """
     revoke_feed_token(user=user)
-    secret = FEED_TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = FeedToken.objects.create(user=user, prefix=secret[:10], digest=_digest(secret))
+    secret = tokens.new_secret(FEED_TOKEN_PREFIX)
+    token = FeedToken.objects.create(user=user, prefix=secret[:10], digest=tokens.digest(secret))
     return token, secret
 
 
@@ -410,7 +404,7 @@ def user_for_feed_token(secret: str) -> User | None:
         return None
     token = (
         FeedToken.objects.select_related("user")
-        .filter(digest=_digest(secret), revoked_at__isnull=True, user__is_active=True)
+        .filter(digest=tokens.digest(secret), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
     return token.user if token else None
