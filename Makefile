@@ -42,6 +42,7 @@ run: install
 	$(BIN)/ipcoop seed-worksharing-demo
 	$(BIN)/ipcoop seed-meetings-demo
 	$(BIN)/ipcoop seed-cooperation-demo
+	$(BIN)/ipcoop seed-academy
 	$(BIN)/ipcoop reindex
 	$(BIN)/ipcoop collectstatic --no-input -v0
 	@echo

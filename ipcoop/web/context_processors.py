@@ -25,7 +25,7 @@ def nav_section(request: HttpRequest) -> str:
         return ""
     if match.app_name in COOPERATION_NAMESPACES or match.url_name == "cooperation":
         return "cooperation"
-    if match.app_name == "academy" or match.url_name == "academy":
+    if match.app_name == "academy":
         return "academy"
     return ""
 

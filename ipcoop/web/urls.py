@@ -6,7 +6,6 @@ app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("academy/", views.academy, name="academy"),
     path("cooperation/", views.cooperation, name="cooperation"),
     path("language/", views.set_language, name="set_language"),
 ]

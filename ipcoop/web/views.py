@@ -18,10 +18,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html")
 
 
-def academy(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/academy.html")
-
-
 def cooperation(request: HttpRequest) -> HttpResponse:
     """The cooperating organisations, each with its local time now."""
     organisations = list(Organisation.objects.all())

@@ -1,0 +1,267 @@
+"""Learners' pages: catalogue, course, lesson player, answers, dashboard.
+
+Thin: parse, authorise (``ipcoop.access``), call a service, render. Drafts answer
+404 like missing pages; visitors read the first lesson of a course and need an
+account for the rest.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from ipcoop import access
+from ipcoop.academy import present, services
+from ipcoop.academy.forms import CatalogueFilter
+from ipcoop.academy.i18n import current_language, language_name, pick
+from ipcoop.academy.models import (
+    Course,
+    CourseFile,
+    Lesson,
+    Question,
+    Topic,
+)
+
+
+def _course(request: HttpRequest, slug: str) -> Course:
+    return access.get_course_or_404(request.user, Course.objects.all(), slug=slug)
+
+
+def _lesson(request: HttpRequest, course: Course, lesson_slug: str) -> Lesson:
+    qs = Lesson.objects.filter(course=course).exclude(position=10**6)
+    qs = access.lessons_visible_to(request.user, qs).select_related(
+        "published_version", "latest_version", "unit"
+    )
+    try:
+        return qs.get(slug=lesson_slug)
+    except Lesson.DoesNotExist:
+        raise Http404 from None
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    form = CatalogueFilter(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    lang = current_language()
+    courses = services.catalogue(
+        request.user,
+        audience=filters.get("audience") or "",
+        lang=filters.get("language") or "",
+        topic=filters.get("topic") or "",
+        sdg=int(filters["sdg"]) if filters.get("sdg") else None,
+        q=filters.get("q") or "",
+    )
+    percents = services.course_percentages(request.user, courses)
+    cards = [present.course_card(c, lang) for c in courses]
+    for card in cards:
+        card["percent"] = percents.get(card["course"].pk)
+    return render(
+        request,
+        "academy/catalogue.html",
+        {
+            "form": form,
+            "cards": cards,
+            "lang_name": language_name(lang),
+            "is_educator": access.is_educator(request.user),
+            "nav_section": "academy",
+        },
+    )
+
+
+def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    course = _course(request, slug)
+    lang = current_language()
+    lessons = services.published_lessons(course)
+    statuses = services.lesson_statuses(request.user, [lesson.pk for lesson in lessons])
+    units: list[dict] = []
+    for lesson in lessons:
+        if not units or units[-1]["unit"].pk != lesson.unit_id:
+            units.append(
+                {"unit": lesson.unit, "title": pick(lesson.unit.title, lang), "lessons": []}
+            )
+        units[-1]["lessons"].append(
+            {
+                "lesson": lesson,
+                "title": pick(lesson.published_version.title, lang),
+                "minutes": lesson.published_version.minutes,
+                "status": statuses.get(lesson.pk, "not_started"),
+            }
+        )
+    card = present.course_card(course, lang)
+    outline_fallback = any(
+        unit["title"].fallback or any(item["title"].fallback for item in unit["lessons"])
+        for unit in units
+    )
+    percent = services.course_percentages(request.user, [course]).get(course.pk)
+    return render(
+        request,
+        "academy/course.html",
+        {
+            "course": course,
+            "card": card,
+            "units": units,
+            "first": lessons[0] if lessons else None,
+            "outline_fallback": outline_fallback,
+            "percent": percent,
+            "lang_name": language_name(lang),
+            "topics": [Topic(t).label for t in course.topics if t in Topic.values],
+            "audience_class": f"audience-{course.audience}",
+            "nav_section": "academy",
+        },
+    )
+
+
+def _player_context(
+    request: HttpRequest, course: Course, lesson: Lesson, *, results: dict | None = None
+) -> dict:
+    lang = current_language()
+    version = lesson.published_version or lesson.latest_version
+    lessons = services.published_lessons(course)
+    ids = [item.pk for item in lessons]
+    position = ids.index(lesson.pk) if lesson.pk in ids else None
+    previous = lessons[position - 1] if position else None
+    following = lessons[position + 1] if position is not None and position + 1 < len(ids) else None
+    questions = services.questions_for_lessons([lesson.pk], drafts=False).get(lesson.pk, [])
+    results = results or {}
+    question_views = [present.question_view(q, lang, **results.get(q.pk, {})) for q in questions]
+    status = services.lesson_statuses(request.user, [lesson.pk]).get(lesson.pk, "not_started")
+    return {
+        "course": course,
+        "course_title": pick(course.title, lang).text,
+        "lesson": lesson,
+        "content": present.lesson_content(course, version, lang),
+        "questions": question_views,
+        "previous": previous,
+        "next": following,
+        "status": status,
+        "lang_name": language_name(lang),
+        "audience_class": f"audience-{course.audience}",
+        "signed_in": request.user.is_authenticated,
+        "signin_url": _signin_url(request),
+        "nav_section": "academy",
+    }
+
+
+def _signin_url(request: HttpRequest) -> str:
+    return f"{reverse('people:signin')}?{urlencode({'next': request.path})}"
+
+
+def lesson_detail(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResponse:
+    course = _course(request, slug)
+    lesson = _lesson(request, course, lesson_slug)
+    lessons = services.published_lessons(course)
+    first_id = lessons[0].pk if lessons else None
+    if not access.may_open_lesson(request.user, lesson, first_id):
+        return redirect_to_login(request.get_full_path())
+    if request.user.is_authenticated and lesson.published_version_id:
+        services.start_lesson(learner=request.user, lesson=lesson)
+    return render(request, "academy/lesson.html", _player_context(request, course, lesson))
+
+
+@require_POST
+def answer(request: HttpRequest, slug: str, lesson_slug: str, question_id: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("academy:lesson", args=[slug, lesson_slug]))
+    course = _course(request, slug)
+    lesson = _lesson(request, course, lesson_slug)
+    question = access.get_question_or_404(
+        request.user,
+        Question.objects.filter(lesson=lesson).select_related("objective"),
+        pk=question_id,
+    )
+    given = present.answer_from_post(question, request.POST)
+    time_ms = request.POST.get("time_ms") or None
+    try:
+        result = services.record_attempt(
+            learner=request.user,
+            question=question,
+            answer=given,
+            idempotency_key=request.POST.get("idempotency_key", ""),
+            time_ms=int(time_ms) if time_ms and time_ms.isdigit() else None,
+        )
+        outcome = {"result": result}
+    except ValidationError as error:
+        outcome = {"error": " ".join(error.messages), "answer": {}}
+    if request.htmx:
+        view = present.question_view(question, current_language(), **outcome)
+        return render(
+            request,
+            "academy/_feedback.html",
+            {"q": view, "course": course, "lesson": lesson, "oob": True},
+        )
+    context = _player_context(request, course, lesson, results={question.pk: outcome})
+    context["answered"] = question.pk
+    return render(
+        request, "academy/lesson.html", context, status=200 if "result" in outcome else 422
+    )
+
+
+@require_POST
+@login_required
+def complete(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResponse:
+    course = _course(request, slug)
+    lesson = _lesson(request, course, lesson_slug)
+    if lesson.published_version_id:
+        services.complete_lesson(learner=request.user, lesson=lesson)
+    lessons = services.published_lessons(course)
+    ids = [item.pk for item in lessons]
+    if lesson.pk in ids and ids.index(lesson.pk) + 1 < len(ids):
+        nxt = lessons[ids.index(lesson.pk) + 1]
+        return redirect("academy:lesson", course.slug, nxt.slug)
+    return redirect("academy:course", course.slug)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    lang = current_language()
+    progress = services.learner_progress(request.user)
+    rows = []
+    for item in progress["courses"]:
+        last = item["last"]
+        rows.append(
+            {
+                "course": item["course"],
+                "title": pick(item["course"].title, lang),
+                "percent": item["percent"],
+                "last": last,
+                "last_title": pick(last.lesson.published_version.title, lang),
+            }
+        )
+    objectives = [
+        {
+            "row": row,
+            "title": pick(row.objective.title, lang),
+            "percent": round(100 * row.share_correct),
+        }
+        for row in progress["objectives"]
+    ]
+    return render(
+        request,
+        "academy/dashboard.html",
+        {
+            "courses": rows,
+            "continue": rows[0] if rows else None,
+            "objectives": objectives,
+            "lang_name": language_name(lang),
+            "nav_section": "academy",
+        },
+    )
+
+
+def course_file(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+    course = _course(request, slug)
+    try:
+        item = CourseFile.objects.get(course=course, name=name, content_type__startswith="image/")
+    except CourseFile.DoesNotExist:
+        raise Http404 from None
+    response = HttpResponse(bytes(item.content), content_type=item.content_type)
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
