@@ -658,6 +658,34 @@ def may_open_lesson(
     return bool(user is not None and user.is_authenticated) or lesson.pk == first_lesson_id
 
 
+# Certificates
+# A certificate is public by its verification code: anyone holding the code reads
+# its verification page and its signed credential (what a verifier needs, nothing
+# more). The list of someone's certificates and the PDF are read only by the learner
+# they belong to; anyone else's answers like a missing one. Academy educators revoke
+# certificates (and list the issued ones to find them); nobody edits one.
+
+
+def certificates_of(user: User | AnonymousUser | None) -> QuerySet[Any]:
+    from ipcoop.credentials.models import Certificate
+
+    if user is None or not user.is_authenticated:
+        return Certificate.objects.none()
+    return Certificate.objects.filter(learner=user)
+
+
+def get_own_certificate_or_404(user: User | AnonymousUser | None, code: str) -> Any:
+    queryset = certificates_of(user)
+    try:
+        return queryset.select_related("course").get(code=code)
+    except queryset.model.DoesNotExist:
+        raise Http404 from None
+
+
+def can_revoke_certificates(user: User | AnonymousUser | None) -> bool:
+    return is_educator(user)
+
+
 # ---------------------------------------------------------------------------
 # Meetings
 # ---------------------------------------------------------------------------

@@ -68,6 +68,17 @@ if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Production mode needs ALLOWED_HOSTS (comma-separated host names).")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# The Ed25519 key that signs Academy certificates (Open Badges): a PKCS#8 PEM or the
+# base64 of a 32-byte seed (openssl genpkey -algorithm ed25519). Development makes one
+# under var/. Earlier public keys (z6Mk…, comma-separated) still verify what they signed.
+IPCOOP_SIGNING_KEY = os.environ.get("IPCOOP_SIGNING_KEY", "")
+IPCOOP_RETIRED_SIGNING_KEYS = os.environ.get("IPCOOP_RETIRED_SIGNING_KEYS", "")
+if PRODUCTION and not IPCOOP_SIGNING_KEY:
+    raise ImproperlyConfigured(
+        "Production mode needs IPCOOP_SIGNING_KEY (Ed25519, PEM or base64 seed) to sign "
+        "certificates."
+    )
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -87,6 +98,7 @@ INSTALLED_APPS = [
     "ipcoop.search",
     "ipcoop.worksharing",
     "ipcoop.academy",
+    "ipcoop.credentials",
     "ipcoop.meetings",
     "ipcoop.proposals",
     "ipcoop.projects",
@@ -186,6 +198,7 @@ RATE_LIMITS = {
         "token_failure": "30/10m",  # API requests with a wrong token per address
         "token": "600/m",  # API requests per token
         "search": "120/m",  # searches per address
+        "verify": "60/m",  # certificate checks (page and API) per address
     }.items()
 }
 # How many proxies in front of the app set X-Forwarded-For (0: trust only REMOTE_ADDR).

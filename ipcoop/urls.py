@@ -7,6 +7,7 @@ from ipcoop.web.views import healthz
 
 urlpatterns = [
     path("", include("ipcoop.web.urls")),
+    path("", include("ipcoop.credentials.urls")),
     path("account/", include("ipcoop.people.urls")),
     path("practice/", include("ipcoop.exchange.practice.urls")),
     path("updates/", include("ipcoop.exchange.updates.urls")),

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# The base64 of a 32-byte Ed25519 seed (a test value, signs nothing real).
+SIGNING_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
 STRONG = "q8Zr1-" + "x7Kp2Lm9Vb3Nc4Hd5Jf6Gt0Ws8Ey1Ru2Ti3Oo4Pa5Sd6Fg7Hh8Jk9"
 
 
@@ -15,7 +17,14 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     environment = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
+        if k
+        not in {
+            "SECRET_KEY",
+            "DEBUG",
+            "ALLOWED_HOSTS",
+            "DJANGO_SETTINGS_MODULE",
+            "IPCOOP_SIGNING_KEY",
+        }
     }
     environment.update(env)
     environment["DJANGO_SETTINGS_MODULE"] = "ipcoop.settings"
@@ -38,6 +47,10 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
         ({"SECRET_KEY": "django-insecure-" + "a1b2c3d4e5" * 5}, "SECRET_KEY is too weak"),
         ({"SECRET_KEY": STRONG, "DEBUG": "1"}, "refuses to start with DEBUG on"),
         ({"SECRET_KEY": STRONG}, "Production mode needs ALLOWED_HOSTS"),
+        (
+            {"SECRET_KEY": STRONG, "ALLOWED_HOSTS": "x.example.org"},
+            "Production mode needs IPCOOP_SIGNING_KEY",
+        ),
     ],
 )
 def test_production_mode_refuses_unsafe_settings(env, message):
@@ -55,6 +68,7 @@ def test_production_mode_passes_the_deployment_checks():
         IPCOOP_ENV="production",
         SECRET_KEY=STRONG,
         ALLOWED_HOSTS="ipcoop.example.org",
+        IPCOOP_SIGNING_KEY=SIGNING_KEY,
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
@@ -62,7 +76,11 @@ def test_production_mode_passes_the_deployment_checks():
 
 def test_production_refuses_demo_data():
     result = run_manage(
-        "seed_demo", IPCOOP_ENV="production", SECRET_KEY=STRONG, ALLOWED_HOSTS="x.example.org"
+        "seed_demo",
+        IPCOOP_ENV="production",
+        SECRET_KEY=STRONG,
+        ALLOWED_HOSTS="x.example.org",
+        IPCOOP_SIGNING_KEY=SIGNING_KEY,
     )
     assert result.returncode != 0
     assert "Demo data is not loaded in production mode" in result.stderr
