@@ -13,7 +13,7 @@ PYTHON ?= $(shell for p in python3.13 "$$(pyenv root 2>/dev/null)/versions/3.13"
 	if command -v "$$p" >/dev/null 2>&1 && "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	then command -v "$$p"; break; fi; done)
 
-.PHONY: help install run serve test lint format messages check-migrations test-unit test-browser browser-deps clean
+.PHONY: help install run serve test lint format messages check-migrations test-unit test-browser browser-deps fonts clean
 
 help:
 	@echo "make run    install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)"
@@ -35,7 +35,7 @@ messages: $(STAMP)
 	@command -v msgfmt >/dev/null || { apt-get update -qq && apt-get install -y -qq gettext; }
 	cd ipcoop && ../$(BIN)/django-admin compilemessages --settings=ipcoop.settings --pythonpath=.. -v0
 
-run: install
+run: install fonts
 	mkdir -p var
 	$(BIN)/ipcoop migrate --no-input -v0
 	$(BIN)/ipcoop seed-demo
@@ -50,6 +50,13 @@ run: install
 	@echo "Sign in with a demo account above. Stop with Ctrl-C."
 	$(BIN)/gunicorn ipcoop.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --worker-class sync \
 		--access-logfile - --forwarded-allow-ips 127.0.0.1
+
+# Noto fonts for certificates in every script (Korean, Thai, Khmer, Lao, Burmese).
+fonts:
+	@if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! fc-list 2>/dev/null | grep -qi "Noto Sans Khmer"; then \
+		echo "Installing the Noto fonts from Debian"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-core fonts-noto-cjk >/dev/null; \
+	fi
 
 # Debian's Chromium and the Noto fonts for browser tests, installed once when missing;
 # axe-core (accessibility checks, from npm, pinned by package-lock.json).
