@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from django.utils.translation import gettext as _
+
 # Office-specific written forms where the format is known (domain.md: KIPO shows
 # 10-YYYY-NNNNNNN; 10 patent, 20 utility model, 30 design, 40 trademark).
 OFFICE_NUMBER_PATTERNS: dict[str, re.Pattern[str]] = {
@@ -47,16 +49,19 @@ def application_number_problem(number: str, country: str = "") -> str | None:
     if pattern is not None:
         if not pattern.match(value):
             example = OFFICE_NUMBER_EXAMPLES[country.upper()]
-            return (
-                f"{number!r} is not a {country.upper()} application number: "
-                f"write it like {example}."
-            )
+            return _(
+                "“%(number)s” is not a %(country)s application number: write it like %(example)s."
+            ) % {
+                "number": number,
+                "country": country.upper(),
+                "example": example,
+            }
         return None
     if not GENERIC_NUMBER.match(value):
-        return (
-            f"{number!r} is not an application number: use 4 to 20 letters and digits "
+        return _(
+            "“%(number)s” is not an application number: use 4 to 20 letters and digits "
             "(at least 4 digits); dashes, spaces and slashes are allowed."
-        )
+        ) % {"number": number}
     return None
 
 
@@ -67,7 +72,9 @@ def normalise_pct_number(number: str) -> str:
 
 def pct_number_problem(number: str) -> str | None:
     if number and not PCT_NUMBER.match(normalise_pct_number(number)):
-        return f"{number!r} is not a PCT application number: write it like PCT/KR2023/012345."
+        return _(
+            "“%(number)s” is not a PCT application number: write it like PCT/KR2023/012345."
+        ) % {"number": number}
     return None
 
 

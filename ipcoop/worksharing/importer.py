@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pydantic
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ipcoop import access
 from ipcoop.lib import worksharing as ws
@@ -102,14 +103,14 @@ def _apply(office: Organisation, lines: Iterable[str]) -> ImportReport:
         try:
             record = ImportRecord.model_validate(json.loads(line))
             if record.filing_date is None:
-                raise ValidationError({"filing_date": "Give the filing date, YYYY-MM-DD."})
+                raise ValidationError({"filing_date": _("Give the filing date, YYYY-MM-DD.")})
             normalised = ws.normalise_application_number(record.application_number, office.code)
             if Application.objects.filter(office=office, number_normalised=normalised).exists():
                 report.skipped += 1
                 report.skipped_numbers.append(record.application_number)
                 continue
             with transaction.atomic():
-                application, _ = services.save_application(
+                application, _created = services.save_application(
                     by=None,
                     office=office,
                     number=record.application_number,
@@ -154,19 +155,22 @@ def import_dossier_upload(*, by, office: Organisation, upload) -> ImportReport:
     """
     if not access.can_write_worksharing(by, office):
         raise PermissionDenied(
-            "Only examiners and office admins of the office import its dossiers."
+            _("Only examiners and office admins of the office import its dossiers.")
         )
     if upload.size > MAX_IMPORT_BYTES:
         raise ValidationError(
-            {"file": "The file is larger than 10 MB: split it into several files."}
+            {"file": _("The file is larger than 10 MB: split it into several files.")}
         )
     raw = upload.read()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ValidationError(
-            {"file": f"The file is not UTF-8 text (byte {error.start + 1}): save it as UTF-8."}
+            {
+                "file": _("The file is not UTF-8 text (byte %(byte)d): save it as UTF-8.")
+                % {"byte": error.start + 1}
+            }
         ) from None
     if not text.strip():
-        raise ValidationError({"file": "The file is empty: give one application a line."})
+        raise ValidationError({"file": _("The file is empty: give one application a line.")})
     return import_dossiers(office=office, lines=text.splitlines(), all_or_nothing=True)

@@ -18,6 +18,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ipcoop import access
 from ipcoop.access import Visibility
@@ -60,9 +62,22 @@ def _today() -> dt.date:
 
 def _check_date(errors: dict[str, list[str]], name: str, value: Any, label: str) -> None:
     if not isinstance(value, dt.date):
-        errors[name].append(f"Give the {label} as a date, YYYY-MM-DD.")
+        errors[name].append(
+            _("Give the %(what)s as a date, YYYY-MM-DD.") % {"what": _DATE_LABELS[label]}
+        )
     elif value > _today():
-        errors[name].append(f"The {label} {value:%Y-%m-%d} is in the future: give the real date.")
+        errors[name].append(
+            _("The %(what)s %(date)s is in the future: give the real date.")
+            % {"what": _DATE_LABELS[label], "date": f"{value:%Y-%m-%d}"}
+        )
+
+
+# What a date field is called in messages (translated when the message is made).
+_DATE_LABELS = {
+    "filing date": gettext_lazy("filing date"),
+    "priority date": gettext_lazy("priority date"),
+    "date": gettext_lazy("date"),
+}
 
 
 def clean_application(
@@ -83,13 +98,13 @@ def clean_application(
     """
     errors: dict[str, list[str]] = defaultdict(list)
     if office.kind != OrganisationKind.IP_OFFICE:
-        errors["office"].append("Applications belong to an IP office.")
+        errors["office"].append(_("Applications belong to an IP office."))
     problem = ws.application_number_problem(number or "", office.code)
     if problem:
         errors["number"].append(problem)
     _check_date(errors, "filing_date", filing_date, "filing date")
     if not (title or "").strip():
-        errors["title"].append("Give the title of the invention.")
+        errors["title"].append(_("Give the title of the invention."))
     symbols: list[str] = []
     for symbol in ipc_symbols or []:
         try:
@@ -105,7 +120,9 @@ def clean_application(
         pdate = claim.get("date")
         where = f"priorities.{index}"
         if len(country) != 2 or not country.isalpha():
-            errors[where].append(f"{country!r} is not a WIPO ST.3 country code: write e.g. KR.")
+            errors[where].append(
+                _("“%(code)s” is not a WIPO ST.3 country code: write e.g. KR.") % {"code": country}
+            )
             continue
         problem = ws.application_number_problem(pnumber, country)
         if problem:
@@ -114,7 +131,7 @@ def clean_application(
         before = len(errors[where])
         _check_date(errors, where, pdate, "priority date")
         if isinstance(pdate, dt.date) and isinstance(filing_date, dt.date) and pdate > filing_date:
-            errors[where].append("A priority date cannot be after the filing date.")
+            errors[where].append(_("A priority date cannot be after the filing date."))
         if len(errors[where]) == before:
             cleaned_priorities.append(
                 {
@@ -128,9 +145,12 @@ def clean_application(
     if problem:
         errors["pct_application_number"].append(problem)
     if status not in ApplicationStatus.values:
-        errors["status"].append(f"Status must be one of: {', '.join(ApplicationStatus.values)}.")
+        errors["status"].append(
+            _("Status must be one of: %(values)s.")
+            % {"values": ", ".join(ApplicationStatus.values)}
+        )
     if visibility not in WORKSHARING_VISIBILITIES:
-        errors["visibility"].append("Visibility must be offices, selected or own.")
+        errors["visibility"].append(_("Visibility must be offices, selected or own."))
     errors = {k: v for k, v in errors.items() if v}
     if errors:
         raise ValidationError(errors)
@@ -223,7 +243,7 @@ def save_application(
     """
     if by is not None and not access.can_write_worksharing(by, office):
         raise PermissionDenied(
-            "Only examiners and office admins of the office record its dossiers."
+            _("Only examiners and office admins of the office record its dossiers.")
         )
     cleaned = clean_application(
         office=office,
@@ -407,15 +427,20 @@ def clean_citations(citations: Iterable[dict[str, Any]]) -> list[dict[str, Any]]
             kind = kind or found_kind
             if not (len(normalised) >= 6 and normalised[:2].isalpha() and normalised[2:].isalnum()):
                 errors[where].append(
-                    f"{number!r} is not a patent document number: start with the office code, "
-                    "e.g. US 2020/0123456 A1."
+                    _(
+                        "“%(number)s” is not a patent document number: start with the office "
+                        "code, e.g. US 2020/0123456 A1."
+                    )
+                    % {"number": number}
                 )
         elif not npl:
             errors[where].append(
-                "Give a patent document number or the non-patent literature cited."
+                _("Give a patent document number or the non-patent literature cited.")
             )
         if kind and not ws.KIND_CODE.match(kind):
-            errors[where].append(f"{kind!r} is not a WIPO ST.16 kind code: write e.g. A1 or B1.")
+            errors[where].append(
+                _("“%(kind)s” is not a WIPO ST.16 kind code: write e.g. A1 or B1.") % {"kind": kind}
+            )
         cleaned.append(
             {
                 "document_number": number,
@@ -445,7 +470,9 @@ def check_documents(uploads: Iterable[Any]) -> list[CheckedFile]:
     problems: list[str] = []
     checked: list[CheckedFile] = []
     if len(uploads) > MAX_DOCUMENTS:
-        problems.append(f"A work product may have at most {MAX_DOCUMENTS} documents.")
+        problems.append(
+            _("A work product may have at most %(count)d documents.") % {"count": MAX_DOCUMENTS}
+        )
     for upload in uploads:
         try:
             checked.append(check_upload(upload, accepted=PDF_ONLY))
@@ -509,16 +536,18 @@ def add_work_product(
     """
     if by is not None and not access.can_write_worksharing(by, application.office_id):
         raise PermissionDenied(
-            "Only examiners and office admins of the office add its work products."
+            _("Only examiners and office admins of the office add its work products.")
         )
     errors: dict[str, list[str]] = defaultdict(list)
     if kind not in WorkProductKind.values:
-        errors["kind"].append(f"Kind must be one of: {', '.join(WorkProductKind.values)}.")
+        errors["kind"].append(
+            _("Kind must be one of: %(values)s.") % {"values": ", ".join(WorkProductKind.values)}
+        )
     _check_date(errors, "date", date, "date")
     if kind == WorkProductKind.FINAL_DECISION and decision not in Decision.values:
-        errors["decision"].append("A final decision is granted, refused or withdrawn.")
+        errors["decision"].append(_("A final decision is granted, refused or withdrawn."))
     if kind != WorkProductKind.FINAL_DECISION and decision:
-        errors["decision"].append("Only a final decision carries a decision.")
+        errors["decision"].append(_("Only a final decision carries a decision."))
     try:
         cleaned = clean_citations(citations)
     except ValidationError as error:
@@ -631,12 +660,14 @@ def request_results(
     examiner or office admin of the application's office.
     """
     if not access.can_write_worksharing(by, application.office_id):
-        raise PermissionDenied("Only examiners and office admins of the office make its requests.")
+        raise PermissionDenied(
+            _("Only examiners and office admins of the office make its requests.")
+        )
     errors: dict[str, list[str]] = defaultdict(list)
     if to_office.kind != OrganisationKind.IP_OFFICE or to_office.pk == application.office_id:
-        errors["to_office"].append("Ask another IP office.")
+        errors["to_office"].append(_("Ask another IP office."))
     if not isinstance(due_date, dt.date) or due_date < _today():
-        errors["due_date"].append("Give a due date from today on, YYYY-MM-DD.")
+        errors["due_date"].append(_("Give a due date from today on, YYYY-MM-DD."))
     errors = {k: v for k, v in errors.items() if v}
     if errors:
         raise ValidationError(errors)
@@ -665,10 +696,10 @@ def answer_request(
     or the office has no application in the family.
     """
     if not access.can_write_worksharing(by, share_request.to_office_id):
-        raise PermissionDenied("Only examiners and office admins of the office asked answer.")
+        raise PermissionDenied(_("Only examiners and office admins of the office asked answer."))
     share_request = ShareRequest.objects.select_for_update().get(pk=share_request.pk)
     if share_request.status != RequestStatus.OPEN:
-        raise ValidationError({"status": "This request has already been answered."})
+        raise ValidationError({"status": _("This request has already been answered.")})
     if share:
         family_id = share_request.application.family_id
         own = list(
@@ -676,7 +707,11 @@ def answer_request(
         )
         if not own:
             raise ValidationError(
-                {"__all__": "Your office has no application in this family: decline with a reason."}
+                {
+                    "__all__": _(
+                        "Your office has no application in this family: decline with a reason."
+                    )
+                }
             )
         for application in own:
             if application.visibility == Visibility.OWN:
@@ -686,7 +721,7 @@ def answer_request(
         share_request.status = RequestStatus.SHARED
     else:
         if not reason.strip():
-            raise ValidationError({"reason": "Say why you decline."})
+            raise ValidationError({"reason": _("Say why you decline.")})
         share_request.status = RequestStatus.DECLINED
     share_request.reason = reason.strip()
     share_request.answered_by = by
