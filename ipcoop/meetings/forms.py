@@ -13,6 +13,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ipcoop.exchange.consultations.forms import OfficeChoiceField, OfficesChoiceField
 from ipcoop.meetings.models import (
@@ -196,7 +197,7 @@ class AgendaItemForm(forms.Form):
 
 class MinutesForm(forms.Form):
     body = forms.CharField(
-        label=_("Minutes"),
+        label=pgettext_lazy("record of a meeting", "Minutes"),
         widget=forms.Textarea(attrs={"rows": 14}),
         help_text=_("Markdown: headings, lists, links. Each save keeps a new revision."),
     )

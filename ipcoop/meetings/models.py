@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ipcoop.lib.codes import validate_time_zone
 from ipcoop.lib.markup import render_markdown
@@ -295,7 +296,7 @@ class Minutes(models.Model):
     )
 
     class Meta:
-        verbose_name_plural = _("minutes")
+        verbose_name_plural = pgettext_lazy("record of a meeting", "minutes")
 
     def __str__(self) -> str:
         return f"Minutes of {self.meeting}"
@@ -308,7 +309,7 @@ class Minutes(models.Model):
 class MinutesRevision(models.Model):
     minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
-    body = models.TextField(_("minutes"))
+    body = models.TextField(pgettext_lazy("record of a meeting", "minutes"))
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
