@@ -434,8 +434,9 @@ def search_documents_visible_to(
     organisation or of any IP office (consultations addressed to every office).
     ``ws_offices``: whoever reads work-sharing dossiers at all (``worksharing_office_ids``:
     an examiner, policy officer or office admin of an IP office); ``ws_orgs``: such a
-    reader in an allowed office (as ``worksharing_q``). The allowed organisations are
-    written in the row ("|3|11|"): the test is a substring match on it, not a join.
+    reader in an allowed office (as ``worksharing_q``); for both, the dossier must also
+    be readable now under ``worksharing_q``. The allowed organisations are written in
+    the row ("|3|11|"): the test is a substring match on it, not a join.
     """
     from ipcoop.people.models import Organisation, OrganisationKind
 
@@ -457,7 +458,18 @@ def search_documents_visible_to(
         allowed |= Q(audience="ip_offices") & Q(in_an_ip_office)
     readers = worksharing_office_ids(user)
     if readers:
-        allowed |= Q(audience="ws_offices") | (Q(audience="ws_orgs") & named(readers))
+        from ipcoop.worksharing.models import Application
+
+        # And the dossier as it is now (worksharing_q): a document written before its
+        # dossier was narrowed is not found, whenever the index catches up.
+        readable_now = Exists(
+            Application.objects.filter(worksharing_q(user), pk=OuterRef("object_id"))
+        )
+        allowed |= (
+            (Q(audience="ws_offices") | (Q(audience="ws_orgs") & named(readers)))
+            & Q(kind="dossier")
+            & Q(readable_now)
+        )
     return queryset.filter(allowed)
 
 
@@ -656,6 +668,50 @@ def may_open_lesson(
     """Whether the user may read a visible lesson: anyone the first lesson of its
     course, only signed-in users the others."""
     return bool(user is not None and user.is_authenticated) or lesson.pk == first_lesson_id
+
+
+# Learning paths: mastery, placement checks and review cards are the learner's own.
+# Nobody else reads them, educators and platform admins included; another learner's
+# answers like a missing one. Review cards of questions learners cannot see (a
+# course or lesson unpublished since) are left out.
+
+
+def objective_progress_of(user: User | AnonymousUser | None) -> QuerySet[Any]:
+    from ipcoop.academy.models import ObjectiveProgress
+
+    if user is None or not user.is_authenticated:
+        return ObjectiveProgress.objects.none()
+    return ObjectiveProgress.objects.filter(learner=user)
+
+
+def placements_of(user: User | AnonymousUser | None) -> QuerySet[Any]:
+    from ipcoop.academy.models import Placement
+
+    if user is None or not user.is_authenticated:
+        return Placement.objects.none()
+    return Placement.objects.filter(learner=user)
+
+
+def reviews_of(user: User | AnonymousUser | None) -> QuerySet[Any]:
+    from ipcoop.academy.models import ReviewCard
+
+    if user is None or not user.is_authenticated:
+        return ReviewCard.objects.none()
+    return ReviewCard.objects.filter(
+        learner=user,
+        question__published=True,
+        question__course__status="published",
+        question__lesson__published_version__isnull=False,
+    )
+
+
+def get_review_or_404(user: User | AnonymousUser | None, **lookup: Any) -> Any:
+    """One of the user's own review cards, or the same 404 as a missing one."""
+    queryset = reviews_of(user).select_related("question__objective", "question__course")
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 # Certificates
@@ -961,3 +1017,107 @@ def get_notification_or_404(user: User | AnonymousUser | None, pk: Any) -> Any:
         return notifications_of(user).get(pk=pk)
     except (Notification.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+# ---------------------------------------------------------------------------
+# Classes and children
+# ---------------------------------------------------------------------------
+# Teachers (the platform-wide teacher role, any school, any country) run classes.
+# A teacher sees only their own classes and the children in them; anyone else's
+# class answers like a missing one, platform admins included. Children join with a
+# class code and a picture password: their accounts have no e-mail, no public
+# profile and appear on no list outside their class. Academy educators see counts
+# per class (classes.services.class_aggregates), never a child's name. A child's
+# answers and progress are stored only when may_store_learning says so: a parent's
+# consent is recorded, or the country's rule does not ask for it (the child is at or
+# over the consent age). Until then a child reads and practises, and nothing of it
+# outlives the browser session.
+
+
+def is_teacher(user: User | AnonymousUser | None) -> bool:
+    from ipcoop.people.models import Role
+
+    return has_role(user, [Role.TEACHER])
+
+
+def classes_of(user: User | AnonymousUser | None, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """The classes in ``queryset`` the user teaches."""
+    if not is_teacher(user):
+        return queryset.none()
+    return queryset.filter(teacher=user)
+
+
+def get_class_or_404(
+    user: User | AnonymousUser | None, queryset: QuerySet[Any], **lookup: Any
+) -> Any:
+    """One of the user's own classes, or the same 404 as for a missing one."""
+    try:
+        return classes_of(user, queryset).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def class_membership(user: User | AnonymousUser | None) -> Any:
+    """The user's place in a class (with the class and any consent), or None."""
+    if user is None or not user.is_authenticated:
+        return None
+    from ipcoop.classes.models import ClassMember
+
+    return ClassMember.objects.select_related("school_class", "consent").filter(user=user).first()
+
+
+def is_child(user: User | AnonymousUser | None) -> bool:
+    """Whether the account is a child's, made by joining a class."""
+    return class_membership(user) is not None
+
+
+def may_store_learning(user: User | AnonymousUser | None) -> bool:
+    """Whether the user's answers and progress may be stored: always for a learner who
+    is not a child in a class; for a child, only once the consent their country's rule
+    asks for is recorded. Visitors have nothing stored."""
+    if user is None or not user.is_authenticated:
+        return False
+    member = class_membership(user)
+    if member is None:
+        return True
+    from ipcoop.classes.rules import consent_satisfied
+
+    return consent_satisfied(member)
+
+
+def may_see_class_aggregates(user: User | AnonymousUser | None) -> bool:
+    """Academy educators read per-class counts (no names) to follow the programme."""
+    return is_educator(user)
+
+
+# ---------------------------------------------------------------------------
+# Learning analytics
+# ---------------------------------------------------------------------------
+# Aggregate Academy figures (ipcoop.analytics): learners, attempts, completions and
+# mastery per month, country of the learners, audience and course; never a name.
+# Academy educators and platform admins read every country. Policy officers and
+# office admins of an IP office read their own country (the office's ST.3 code; both
+# Cambodian offices read Cambodia) and the regional totals. Everyone else (teachers,
+# learners, examiners, the Secretariat, visitors) gets the same 404 as a missing page.
+
+LEARNING_ANALYTICS_OFFICE_ROLES = SPEAKER_ROLES
+
+
+def learning_analytics_countries(user: User | AnonymousUser | None) -> frozenset[str] | None:
+    """The learners' countries whose figures the user reads one by one: None for every
+    country; a set for an IP office's speakers (regional totals are read as well).
+    Raises Http404 for anyone who may not read learning analytics."""
+    if is_platform_admin(user) or is_educator(user):
+        return None
+    office_ids = organisation_ids_with_role(user, LEARNING_ANALYTICS_OFFICE_ROLES)
+    if office_ids:
+        from ipcoop.people.models import Organisation, OrganisationKind
+
+        codes = frozenset(
+            Organisation.objects.filter(
+                pk__in=office_ids, kind=OrganisationKind.IP_OFFICE
+            ).values_list("code", flat=True)
+        ) - {""}
+        if codes:
+            return codes
+    raise Http404

@@ -16,8 +16,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
 from ipcoop.academy.api import router as academy_router
-from ipcoop.credentials.api import router as credentials_router
 from ipcoop.apischema import SESSION_OR_TOKEN, DocumentedErrors
+from ipcoop.classes.api import router as classes_router
+from ipcoop.credentials.api import router as credentials_router
 from ipcoop.exchange.consultations.api import router as consultations_router
 from ipcoop.exchange.practice.api import router as practice_router
 from ipcoop.exchange.statistics.api import router as statistics_router
@@ -148,6 +149,7 @@ api.add_router("/search", search_router)
 api.add_router("/worksharing", worksharing_router)
 api.add_router("/academy", academy_router)
 api.add_router("/academy", credentials_router)
+api.add_router("/academy/classes", classes_router)
 api.add_router("/meetings", meetings_router)
 api.add_router("/proposals", proposals_router)
 api.add_router("/projects", projects_router)

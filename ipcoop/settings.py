@@ -98,7 +98,9 @@ INSTALLED_APPS = [
     "ipcoop.search",
     "ipcoop.worksharing",
     "ipcoop.academy",
+    "ipcoop.analytics",
     "ipcoop.credentials",
+    "ipcoop.classes",
     "ipcoop.meetings",
     "ipcoop.proposals",
     "ipcoop.projects",
@@ -199,6 +201,7 @@ RATE_LIMITS = {
         "token": "600/m",  # API requests per token
         "search": "120/m",  # searches per address
         "verify": "60/m",  # certificate checks (page and API) per address
+        "class_signin": "30/10m",  # class joins and picture sign-ins per address
     }.items()
 }
 # How many proxies in front of the app set X-Forwarded-For (0: trust only REMOTE_ADDR).

@@ -19,12 +19,30 @@ PAGES = [
     "/account/signin/",
     "/account/signup/",
     "/account/password/reset/",
+    # The key pages of each part (empty of data here; pages with data are weighed in
+    # their own tests, e.g. the lesson player and the practice matrix).
+    "/practice/",
+    "/updates/",
+    "/search/?q=AI",
+    "/meetings/",
+    "/proposals/",
+    "/projects/",
+    "/projects/sdg/",
 ]
 SIGNED_IN_PAGES = [
     "/account/profile/",
     "/account/tokens/",
     "/account/audit/",
     "/account/organisations/kr-kipo/members/",
+    "/inbox/",
+    "/inbox/preferences/",
+    "/academy/me/",
+    "/consultations/",
+    "/statistics/",
+    "/worksharing/",
+    "/meetings/calendar/",
+    "/meetings/find-a-time/",
+    "/certificates/",
 ]
 
 

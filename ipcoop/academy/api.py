@@ -12,13 +12,16 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
 
 from ipcoop import access
-from ipcoop.academy import services
+from ipcoop.academy import learning, services
 from ipcoop.academy.i18n import content_languages, current_language, pick
 from ipcoop.academy.models import Course, Objective, Question
-from ipcoop.apischema import AUTH_ERRORS, INVALID, NOT_FOUND, SESSION_OR_TOKEN
+from ipcoop.apischema import AUTH_ERRORS, INVALID, NOT_FOUND, SESSION_OR_TOKEN, PageParams
+from ipcoop.lib import mastery
 
 router = Router(tags=["academy"])
 
@@ -98,8 +101,12 @@ class LessonProgressOut(Schema):
 
 
 class AttemptOut(Schema):
-    attempt: int
+    attempt: int | None = Field(
+        description="The stored attempt; null when nothing is stored (a child in a class "
+        "whose parent's consent is not yet recorded)."
+    )
     recorded: bool
+    stored: bool = Field(True, description="Whether the answer and progress were saved.")
     correct: bool
     feedback: str
     objective: ObjectiveProgressOut
@@ -251,8 +258,9 @@ def post_attempt(request: HttpRequest, payload: AttemptIn):
         time_ms=payload.time_ms,
     )
     body = {
-        "attempt": result.attempt.pk,
+        "attempt": result.attempt.pk if result.stored else None,
         "recorded": result.created,
+        "stored": result.stored,
         "correct": result.attempt.correct,
         "feedback": pick(question.feedback, current_language()).text,
         "objective": _objective_progress_out(result.objective_progress),
@@ -283,3 +291,115 @@ def my_progress(request: HttpRequest):
         "lessons": [_lesson_progress_out(row) for row in progress["lessons"]],
         "objectives": [_objective_progress_out(row) for row in progress["objectives"]],
     }
+
+
+# Learning paths ----------------------------------------------------------------------
+
+
+class NextOut(Schema):
+    kind: str | None = None
+    reason: str
+    course: str | None = None
+    lesson: str | None = None
+    objective: str | None = None
+    url: str | None = None
+
+
+class NextQuery(Schema):
+    course: str | None = None
+
+
+class MasteryOut(Schema):
+    code: str
+    title: str
+    mastery: float
+    mastered: bool
+    mastered_at: datetime | None
+
+
+class ReviewOut(Schema):
+    question: int
+    course: str
+    lesson: str
+    objective: str
+    prompt: str
+    due: datetime
+    url: str
+
+
+@router.get(
+    "/me/next",
+    auth=SESSION_OR_TOKEN,
+    response={200: NextOut, **AUTH_ERRORS, **NOT_FOUND},
+    summary="What I should do next",
+)
+def my_next(request: HttpRequest, query: Query[NextQuery]):
+    """The recommended next step (`kind`: lesson, practice or review) across the courses
+    you started, or in one `course` (a slug; 404 for a course that is not published),
+    with the one-line `reason`. `kind` is null when nothing is left to recommend."""
+    course = None
+    if query.course is not None:
+        course = access.get_course_or_404(
+            request.auth, Course.objects.filter(status="published"), slug=query.course
+        )
+    learning.sync_reviews(learner=request.auth)
+    step = learning.next_step(request.auth, course, current_language())
+    if step is None:
+        return {"reason": _("Nothing to recommend: start a course, or you have mastered it all.")}
+    return {
+        "kind": step.recommendation.kind.value,
+        "reason": step.reason,
+        "course": step.course.slug,
+        "lesson": step.lesson.slug if step.lesson else None,
+        "objective": step.objective.code,
+        "url": request.build_absolute_uri(step.url),
+    }
+
+
+@router.get(
+    "/me/mastery",
+    auth=SESSION_OR_TOKEN,
+    response={200: list[MasteryOut], **AUTH_ERRORS},
+    summary="What I know, per objective",
+)
+def my_mastery(request: HttpRequest, page: Query[PageParams]):
+    """Per objective you have met (by code): the estimated probability that you know it
+    (`mastery`, Bayesian Knowledge Tracing) and whether it counts as mastered (0.95)."""
+    lang = current_language()
+    rows = page.page(learning.mastery_of(request.auth))
+    return [
+        {
+            "code": row.objective.code,
+            "title": pick(row.objective.title, lang).text,
+            "mastery": round(row.mastery, 4),
+            "mastered": mastery.is_mastered(row.mastery),
+            "mastered_at": row.mastered_at,
+        }
+        for row in rows
+    ]
+
+
+@router.get(
+    "/me/reviews",
+    auth=SESSION_OR_TOKEN,
+    response={200: list[ReviewOut], **AUTH_ERRORS},
+    summary="My reviews due",
+)
+def my_reviews(request: HttpRequest, page: Query[PageParams]):
+    """Questions due for review now, most overdue first. Answer one with
+    `POST /attempts` (its review date then moves)."""
+    learning.sync_reviews(learner=request.auth)
+    lang = current_language()
+    cards = page.page(learning.review_items(request.auth))
+    return [
+        {
+            "question": card.question_id,
+            "course": card.question.course.slug,
+            "lesson": card.question.lesson.slug,
+            "objective": card.question.objective.code,
+            "prompt": pick(card.question.prompt, lang).text,
+            "due": card.due,
+            "url": request.build_absolute_uri(reverse("academy:reviews")),
+        }
+        for card in cards
+    ]

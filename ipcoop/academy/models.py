@@ -20,6 +20,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ipcoop.lib import mastery
+
 
 class Audience(models.TextChoices):
     CHILDREN = "children", _("Children")
@@ -92,12 +94,39 @@ class Objective(models.Model):
     prerequisites = models.ManyToManyField(
         "self", symmetrical=False, related_name="unlocks", blank=True
     )
+    # Bayesian Knowledge Tracing parameters (``ipcoop.lib.mastery``), data per objective.
+    # The defaults are ``mastery.DEFAULT``. An objective checked mostly by true/false
+    # questions is guessed half the time: give it a guess of 0.5.
+    bkt_prior = models.FloatField(_("known before practice (prior)"), default=0.2)
+    bkt_learn = models.FloatField(_("learnt at one practice (learn)"), default=0.15)
+    bkt_guess = models.FloatField(_("right without knowing (guess)"), default=0.2)
+    bkt_slip = models.FloatField(_("wrong while knowing (slip)"), default=0.1)
 
     class Meta:
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    bkt_prior__gte=0,
+                    bkt_prior__lte=1,
+                    bkt_learn__gte=0,
+                    bkt_learn__lte=1,
+                    bkt_guess__gte=0,
+                    bkt_slip__gte=0,
+                    bkt_guess__lt=1 - models.F("bkt_slip"),
+                ),
+                name="academy_objective_bkt_range",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def bkt(self) -> mastery.Params:
+        return mastery.Params(
+            prior=self.bkt_prior, learn=self.bkt_learn, guess=self.bkt_guess, slip=self.bkt_slip
+        )
 
 
 class Course(models.Model):
@@ -282,6 +311,8 @@ class Attempt(models.Model):
     time_ms = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     idempotency_key = models.UUIDField(default=uuid.uuid4)
+    # Folded into the learner's review card of the question (``academy.reviews``).
+    scheduled = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -333,6 +364,10 @@ class ObjectiveProgress(models.Model):
     answered = models.PositiveIntegerField(default=0)
     correct = models.PositiveIntegerField(default=0)
     last_practised = models.DateTimeField(null=True, blank=True)
+    # P(known) under Bayesian Knowledge Tracing (``ipcoop.lib.mastery``); starts at the
+    # objective's prior, updated on every attempt and set by a placement check.
+    mastery = models.FloatField(_("mastery"), default=0.2)
+    mastered_at = models.DateTimeField(_("mastered at"), null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -347,3 +382,66 @@ class ObjectiveProgress(models.Model):
     @property
     def share_correct(self) -> float:
         return self.correct / self.answered if self.answered else 0.0
+
+
+class Placement(models.Model):
+    """A placement check of one learner on one course: a short adaptive quiz that marks
+    the objectives the learner already knows (``academy.placement``).
+
+    ``asked`` lists the answers in order ({"question", "objective", "correct"});
+    ``estimates`` maps each objective code checked to P(known); ``current`` is the
+    question on screen. Finished with no question asked means skipped.
+    """
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="academy_placements"
+    )
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="placements")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    asked = models.JSONField(default=list)
+    estimates = models.JSONField(default=dict)
+    current = models.ForeignKey(
+        Question, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    placed_past = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "course"],
+                condition=models.Q(finished_at__isnull=True),
+                name="academy_one_open_placement",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id}/{self.course_id}"
+
+
+class ReviewCard(models.Model):
+    """When a question a learner met comes back for review (FSRS, ``academy.reviews``).
+
+    ``card`` is the scheduler's card state (``fsrs.Card.to_dict()``); ``due`` is kept
+    in its own column to list what is due.
+    """
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="academy_reviews"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="reviews")
+    card = models.JSONField(default=dict)
+    due = models.DateTimeField()
+    last_review = models.DateTimeField(null=True, blank=True)
+    reviews = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["due", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "question"], name="academy_review_card")
+        ]
+        indexes = [models.Index(fields=["learner", "due"], name="academy_review_due")]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id}/{self.question_id}"

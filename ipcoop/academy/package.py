@@ -85,7 +85,7 @@ from ipcoop.academy.models import (
 FORMAT = "ipcoop-course/1"
 # Addresses the Academy uses itself (/academy/me/, /academy/author/, …/files/, …/complete/).
 RESERVED_COURSE_SLUGS = frozenset({"me", "author"})
-RESERVED_LESSON_SLUGS = frozenset({"files", "complete", "answer"})
+RESERVED_LESSON_SLUGS = frozenset({"files", "complete", "answer", "placement"})
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KEY = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 CODE = re.compile(r"^([A-Z]+)-(\d{3})$")

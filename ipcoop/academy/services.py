@@ -125,6 +125,9 @@ class AttemptResult:
     created: bool
     objective_progress: ObjectiveProgress
     lesson_progress: LessonProgress
+    # False when nothing was written (access.may_store_learning refused): the rows
+    # above are unsaved and describe this answer alone.
+    stored: bool = True
 
 
 def record_attempt(
@@ -142,7 +145,9 @@ def record_attempt(
     for the question's objective (answered, correct, last practised) and
     ``LessonProgress`` (in progress unless completed). The same idempotency key sent
     again by the same learner (double click, retry) records nothing and returns the
-    attempt stored the first time, also when two requests race.
+    attempt stored the first time, also when two requests race. For a learner whose
+    learning may not be stored (``access.may_store_learning``: a child whose parent's
+    consent is not recorded) the answer is checked and nothing is written.
     Raises ValidationError for a malformed key or answer.
     """
     try:
@@ -153,6 +158,33 @@ def record_attempt(
         ) from None
     if time_ms is not None:
         time_ms = max(0, min(int(time_ms), 24 * 3600 * 1000))
+    if not access.may_store_learning(learner):
+        cleaned = clean_answer(question, answer)
+        now = timezone.now()
+        attempt = Attempt(
+            learner=learner,
+            question=question,
+            lesson_id=question.lesson_id,
+            answer=cleaned,
+            correct=is_correct(question, cleaned),
+            time_ms=time_ms,
+            idempotency_key=key,
+            created_at=now,
+        )
+        objective = ObjectiveProgress(
+            learner=learner,
+            objective_id=question.objective_id,
+            answered=1,
+            correct=int(attempt.correct),
+            last_practised=now,
+        )
+        lesson = LessonProgress(
+            learner=learner,
+            lesson_id=question.lesson_id,
+            course_id=question.course_id,
+            updated_at=now,
+        )
+        return AttemptResult(attempt, False, objective, lesson, stored=False)
     stored = _stored_attempt(learner, key)
     if stored is not None:
         return stored
@@ -198,14 +230,33 @@ def _stored_attempt(learner: Any, key: uuid.UUID) -> AttemptResult | None:
 
 
 def _count_answer(learner: Any, objective_id: int, correct: bool, when: Any) -> ObjectiveProgress:
-    """The one place an answer updates what we know of a learner's objective."""
-    progress, _created = ObjectiveProgress.objects.get_or_create(
-        learner=learner, objective_id=objective_id
-    )
+    """The one place an answer updates what we know of a learner's objective.
+
+    Counts the answer and moves ``mastery`` (P(known), Bayesian Knowledge Tracing with
+    the objective's parameters: the observation, then the learning transition);
+    ``mastered_at`` is set when mastery reaches the threshold and emptied when it falls
+    below. The row is locked so that two answers at once both count.
+    """
+    from ipcoop.lib import mastery
+
+    locked = ObjectiveProgress.objects.select_for_update().select_related("objective")
+    try:
+        progress = locked.get(learner=learner, objective_id=objective_id)
+        objective = progress.objective
+    except ObjectiveProgress.DoesNotExist:
+        # A concurrent first answer makes this insert fail: record_attempt tries again.
+        objective = Objective.objects.get(pk=objective_id)
+        progress = ObjectiveProgress.objects.create(
+            learner=learner, objective=objective, mastery=objective.bkt_prior
+        )
+    p = mastery.update(progress.mastery, correct, objective.bkt)
+    mastered_at = (progress.mastered_at or when) if mastery.is_mastered(p) else None
     ObjectiveProgress.objects.filter(pk=progress.pk).update(
         answered=F("answered") + 1,
         correct=F("correct") + (1 if correct else 0),
         last_practised=when,
+        mastery=p,
+        mastered_at=mastered_at,
     )
     progress.refresh_from_db()
     return progress

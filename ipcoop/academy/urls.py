@@ -1,12 +1,14 @@
 from django.urls import path
 
-from ipcoop.academy import authoring, views
+from ipcoop.academy import authoring, path_views, views
 
 app_name = "academy"
 
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("me/", views.dashboard, name="dashboard"),
+    path("me/reviews/", path_views.reviews, name="reviews"),
+    path("me/reviews/<int:question_id>/", path_views.review_answer, name="review_answer"),
     # Educators
     path("author/", authoring.index, name="author"),
     path("author/import/", authoring.import_view, name="author_import"),
@@ -65,6 +67,9 @@ urlpatterns = [
     # Learners
     path("<slug:slug>/", views.course_detail, name="course"),
     path("<slug:slug>/files/<str:name>", views.course_file, name="course_file"),
+    path("<slug:slug>/placement/", path_views.placement, name="placement"),
+    path("<slug:slug>/placement/answer/", path_views.placement_answer, name="placement_answer"),
+    path("<slug:slug>/placement/finish/", path_views.placement_finish, name="placement_finish"),
     path("<slug:slug>/<slug:lesson_slug>/", views.lesson_detail, name="lesson"),
     path("<slug:slug>/<slug:lesson_slug>/complete/", views.complete, name="complete"),
     path(

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ipcoop import access
-from ipcoop.academy import present, services
+from ipcoop.academy import path_views, present, services
 from ipcoop.academy.forms import CatalogueFilter
 from ipcoop.academy.i18n import current_language, language_name, pick
 from ipcoop.academy.models import (
@@ -28,6 +28,7 @@ from ipcoop.academy.models import (
     Question,
     Topic,
 )
+from ipcoop.classes import unstored
 
 
 def _course(request: HttpRequest, slug: str) -> Course:
@@ -69,6 +70,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "cards": cards,
             "lang_name": language_name(lang),
             "is_educator": access.is_educator(request.user),
+            "is_teacher": access.is_teacher(request.user),
             "nav_section": "academy",
         },
     )
@@ -99,10 +101,15 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
         for unit in units
     )
     percent = services.course_percentages(request.user, [course]).get(course.pk)
+    extras = path_views.course_extras(request, course, lessons)
+    for unit in units:
+        for item in unit["lessons"]:
+            item["skip"] = extras["skip"].get(item["lesson"].pk) and item["status"] != "completed"
     return render(
         request,
         "academy/course.html",
         {
+            **extras,
             "course": course,
             "card": card,
             "units": units,
@@ -160,8 +167,12 @@ def lesson_detail(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResp
     if not access.may_open_lesson(request.user, lesson, first_id):
         return redirect_to_login(request.get_full_path())
     if request.user.is_authenticated and lesson.published_version_id:
-        services.start_lesson(learner=request.user, lesson=lesson)
-    return render(request, "academy/lesson.html", _player_context(request, course, lesson))
+        if access.may_store_learning(request.user):
+            services.start_lesson(learner=request.user, lesson=lesson)
+        else:
+            unstored.start_lesson(request.session, lesson)
+    context = _player_context(request, course, lesson)
+    return render(request, unstored.lesson_template(request, context), context)
 
 
 @require_POST
@@ -185,6 +196,8 @@ def answer(request: HttpRequest, slug: str, lesson_slug: str, question_id: int) 
             idempotency_key=request.POST.get("idempotency_key", ""),
             time_ms=int(time_ms) if time_ms and time_ms.isdigit() else None,
         )
+        if not result.stored:
+            unstored.note_answer(request.session, result)
         outcome = {"result": result}
     except ValidationError as error:
         outcome = {"error": " ".join(error.messages), "answer": {}}
@@ -198,7 +211,10 @@ def answer(request: HttpRequest, slug: str, lesson_slug: str, question_id: int) 
     context = _player_context(request, course, lesson, results={question.pk: outcome})
     context["answered"] = question.pk
     return render(
-        request, "academy/lesson.html", context, status=200 if "result" in outcome else 422
+        request,
+        unstored.lesson_template(request, context),
+        context,
+        status=200 if "result" in outcome else 422,
     )
 
 
@@ -208,7 +224,10 @@ def complete(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResponse:
     course = _course(request, slug)
     lesson = _lesson(request, course, lesson_slug)
     if lesson.published_version_id:
-        services.complete_lesson(learner=request.user, lesson=lesson)
+        if access.may_store_learning(request.user):
+            services.complete_lesson(learner=request.user, lesson=lesson)
+        else:
+            unstored.complete_lesson(request.session, lesson)
     lessons = services.published_lessons(course)
     ids = [item.pk for item in lessons]
     if lesson.pk in ids and ids.index(lesson.pk) + 1 < len(ids):
@@ -245,6 +264,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "academy/dashboard.html",
         {
+            **path_views.dashboard_extras(request),
             "courses": rows,
             "continue": rows[0] if rows else None,
             "objectives": objectives,

@@ -9,6 +9,7 @@ import json
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -17,6 +18,7 @@ from ipcoop import access, ratelimit
 from ipcoop.academy import services as academy
 from ipcoop.academy.i18n import current_language, pick
 from ipcoop.academy.models import Course
+from ipcoop.classes.models import ClassMember
 from ipcoop.credentials import keys, services
 from ipcoop.credentials.forms import RevokeForm
 from ipcoop.credentials.models import Certificate
@@ -169,7 +171,12 @@ def issued(request: HttpRequest) -> HttpResponse:
     _require_educator(request)
     lang = current_language()
     query = request.GET.get("code", "").strip()
-    certificates = Certificate.objects.select_related("course").order_by("-issued_at", "-pk")
+    # A child's name is never shown to educators (they see aggregates of classes only).
+    certificates = (
+        Certificate.objects.select_related("course")
+        .annotate(is_child=Exists(ClassMember.objects.filter(user_id=OuterRef("learner_id"))))
+        .order_by("-issued_at", "-pk")
+    )
     if query:
         normalised = services.normalise_code(query)
         certificates = certificates.filter(code=normalised or "")

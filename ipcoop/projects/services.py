@@ -392,7 +392,9 @@ def update_action(
     if percent_done is not None:
         action.percent_done = int(percent_done)
     if action.status == ActionStatus.DONE and action.percent_done != 100:
-        raise ValidationError({"percent_done": [_("An action marked done is complete: set its progress to 100.")]})
+        raise ValidationError(
+            {"percent_done": [_("An action marked done is complete: set its progress to 100.")]}
+        )
     if evidence_url is not None:
         action.evidence_url = evidence_url
     if assignee is not False:

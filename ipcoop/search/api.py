@@ -63,7 +63,9 @@ class SearchOut(Schema):
     summary="Search",
 )
 def search(request: HttpRequest, filters: Query[SearchFilters]):
-    """Search practice questions and positions, policy updates and consultations.
+    """Search practice questions and positions, policy updates, consultations and
+    work-sharing dossiers (these for examiners, policy officers and office admins of
+    IP offices only).
 
     Only what the caller may read is found, counted and faceted. Ranking: exact title
     first, then the caller's language (Accept-Language / language cookie), then the

@@ -177,16 +177,71 @@ def _consultation_document(consultation: Any) -> Document:
     )
 
 
+# Work-sharing dossiers (ipcoop.worksharing) -----------------------------------------
+
+
+def _dossier_document(application: Any) -> Document:
+    # access.worksharing_q: readers are examiners, policy officers and office admins of
+    # IP offices (worksharing_office_ids), never platform admins, the Academy or the
+    # Secretariat; "offices" means every such reader, "selected" those of the owner
+    # and of the organisations named, anything else those of the owner. The two
+    # dossier audiences apply exactly that rule (access.search_documents_visible_to).
+    if application.visibility == Visibility.OFFICES:
+        audience, allowed = Audience.DOSSIER_OFFICES, set()
+    else:
+        audience, allowed = Audience.DOSSIER_ORGS, {application.office_id}
+        if application.visibility == Visibility.SELECTED:
+            allowed |= {org.pk for org in application.shared_with.all()}
+    office = application.office
+    priorities = [
+        f"{claim.country} {claim.number} {claim.number_normalised}"
+        for claim in application.priorities.all()
+    ]
+    body = "\n".join(
+        part
+        for part in (
+            f"{office.code} {application.number}",
+            application.shown_applicant,  # a withheld applicant is never indexed
+            " ".join(application.ipc_symbols),
+            application.pct_application_number,
+            application.pct_publication_number,
+        )
+        if part
+    )
+    return Document(
+        title=application.title,
+        body=body,
+        url=application.get_absolute_url(),
+        created_at=application.created_at,
+        updated_at=application.updated_at,
+        audience=audience,
+        visibility=application.visibility,
+        office_id=application.office_id,
+        allowed=allowed,
+        tags=[application.technology_area, application.status],
+        extra=" ".join(
+            [
+                application.number_normalised,
+                application.pct_number_normalised,
+                *priorities,
+                office.short_name,
+            ]
+        ),
+    )
+
+
 def _models() -> dict[str, Any]:
     from ipcoop.exchange.consultations.models import Consultation
     from ipcoop.exchange.practice.models import OfficePosition, PracticeQuestion
     from ipcoop.exchange.updates.models import PolicyUpdate
+    from ipcoop.worksharing.models import Application
 
     return {
         "question": PracticeQuestion,
         "position": OfficePosition,
         "update": PolicyUpdate,
         "consultation": Consultation,
+        "dossier": Application,
     }
 
 
@@ -243,5 +298,20 @@ register(
             .order_by("pk")
         ),
         document=_consultation_document,
+    )
+)
+register(
+    Kind(
+        name="dossier",
+        label=_("Work-sharing dossier"),
+        plural=_("Work-sharing dossiers"),
+        model="worksharing.Application",
+        queryset=lambda: (
+            _models()["dossier"]
+            .objects.select_related("office")
+            .prefetch_related("shared_with", "priorities")
+            .order_by("pk")
+        ),
+        document=_dossier_document,
     )
 )

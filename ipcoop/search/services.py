@@ -14,9 +14,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import ExpressionWrapper, F, Q, QuerySet, Subquery, TextField
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, StrIndex
+from django.db.models.lookups import GreaterThan
 from django.utils.safestring import SafeString
 
 from ipcoop import access
@@ -27,6 +39,16 @@ from ipcoop.search.models import SearchDocument, SearchState
 PAGE_SIZE = 20
 CAP = 1000  # results ranked and counted at most; beyond, the page says "more than 1000"
 WINDOW = 8 * CAP  # newest FTS matches read first on SQLite (see _first_matches)
+# PostgreSQL (see _first_matches_postgresql): the newest NEWEST ids are read first; a
+# term seen there at least MIN_SEEN times is then read from the ids just below, row by
+# row if that is expected to take at most SCAN_ROWS rows, else through the trigram index
+# narrowed to those ids; anything else goes to the trigram index, which reads at most
+# PROBE times what is missing before it too is narrowed to ranges of ids.
+NEWEST = 1000
+MIN_SEEN = 5
+SCAN_ROWS = 5000
+PROBE = 3
+BUCKET = 1024  # ids per key of the trigram index's second column (migration 0003)
 SNIPPET_WIDTH = 240
 FACETS = (("kind", "kind"), ("office", "office_id"), ("language", "language"), ("year", "year"))
 
@@ -42,13 +64,11 @@ def _state(*, for_update: bool = False) -> SearchState:
     return state
 
 
-def _document_rows(
-    kind: Kind, obj: Any, document: Document, generation: int
-) -> tuple[SearchDocument, set[int]]:
+def _document_row(kind: Kind, obj: Any, document: Document, generation: int) -> SearchDocument:
     tags = [str(tag) for tag in document.tags if tag]
     language = document.language or text.detect_language(f"{document.title}\n{document.body}")
     body = document.body.strip()[:20_000]
-    row = SearchDocument(
+    return SearchDocument(
         generation=generation,
         kind=kind.name,
         object_id=obj.pk,
@@ -65,18 +85,12 @@ def _document_rows(
         created_at=document.created_at,
         updated_at=document.updated_at,
         url=document.url[:300],
+        allowed_orgs=SearchDocument.orgs_key(document.allowed),
     )
-    return row, set(document.allowed)
 
 
-def _write(rows: list[tuple[SearchDocument, set[int]]]) -> None:
-    made = SearchDocument.objects.bulk_create([row for row, _allowed in rows])
-    through = SearchDocument.allowed.through
-    through.objects.bulk_create(
-        through(searchdocument_id=row.pk, organisation_id=org)
-        for row, allowed in zip(made, (a for _r, a in rows), strict=True)
-        for org in allowed
-    )
+def _write(rows: list[SearchDocument]) -> None:
+    SearchDocument.objects.bulk_create(rows)
 
 
 def index_item(obj: Any) -> None:
@@ -100,22 +114,20 @@ def index_item(obj: Any) -> None:
         SearchDocument.objects.filter(
             kind=kind.name, object_id=obj.pk, generation__in=generations
         ).delete()
-        _write([_document_rows(kind, fresh, document, g) for g in sorted(generations)])
+        _write([_document_row(kind, fresh, document, g) for g in sorted(generations)])
 
 
 def remove_item(obj: Any) -> None:
     """Take ``obj`` out of the index (every generation).
 
-    Side effects: deletes its documents and their allowed-organisation links.
+    Side effects: deletes its documents.
     """
     kind = kind_of(obj)
     SearchDocument.objects.filter(kind=kind.name, object_id=obj.pk).delete()
 
 
 def _delete_generations(documents: QuerySet[SearchDocument]) -> None:
-    through = SearchDocument.allowed.through
-    through.objects.filter(searchdocument__in=documents.values("pk")).delete()
-    # No signals, no other relations: delete in SQL without loading the rows.
+    # No signals, no relations: delete in SQL without loading the rows.
     documents._raw_delete(documents.db)
 
 
@@ -151,7 +163,7 @@ def rebuild_index(
                 SearchDocument.objects.filter(
                     kind=kind.name, generation=new, object_id__in=[o.pk for o in batch]
                 ).delete()
-                _write([_document_rows(kind, o, kind.document(o), new) for o in batch])
+                _write([_document_row(kind, o, kind.document(o), new) for o in batch])
             done += len(batch)
             if progress:
                 progress(done, total)
@@ -224,22 +236,32 @@ def _matching(terms: list[str], *, window: int | None = None) -> Q:
     MATCH of quoted strings, i.e. substrings), newest first and, with ``window``, only
     that many of the newest matches; PostgreSQL: LIKE, which the GIN trigram index
     answers. Shorter terms (a two-syllable Korean word, a Thai syllable) cannot be
-    trigram-indexed: plain LIKE on the folded text, bounded by the cap on results
-    (the newest documents are read first and reading stops at the cap).
+    trigram-indexed: a plain substring test on the folded text, bounded by the cap on
+    results (the newest documents are read first and reading stops at the cap).
     """
     condition = Q()
-    short_terms = list(terms)
+    short_terms = [t for t in terms if len(t) < 3]
     expression = _fts_expression(terms)
     if expression and connection.vendor == "sqlite":
-        short_terms = [t for t in terms if len(t) < 3]
         sql = "SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
         params: list[Any] = [expression]
         if window:
             sql += " ORDER BY rowid DESC LIMIT %s"
             params.append(window)
         condition &= Q(pk__in=RawSQL(sql, params))  # noqa: S611 - constant SQL, bound values
-    for term in short_terms:
-        condition &= Q(folded__contains=term)
+    else:
+        for term in terms:
+            if len(term) >= 3:
+                condition &= Q(folded__contains=term)
+    return condition & _substrings(short_terms)
+
+
+def _substrings(terms: Iterable[str]) -> Q:
+    """Every term as a plain substring test (strpos / instr), which no index answers:
+    the planner then reads the rows the other conditions (an id range) name."""
+    condition = Q()
+    for term in terms:
+        condition &= Q(GreaterThan(StrIndex("folded", Value(term)), 0))
     return condition
 
 
@@ -259,11 +281,15 @@ def _first_matches(user: Any, terms: list[str], columns: tuple[str, ...]) -> lis
     and the access filter in one query, bringing the columns facets and ranking need.
 
     On SQLite a very common term matches tens of thousands of documents; reading
-    only the newest ``WINDOW`` FTS matches first keeps it fast, and only when that
-    window was full yet left fewer than the cap after the access filter is the
-    query run again over every match.
+    only the newest ``WINDOW`` FTS matches first keeps it fast. When that window was
+    full yet left fewer than the cap after the access filter (the newest matches are
+    ones the reader may not see, say an import of dossiers), the query runs again
+    over a window twice as large, and so on until a window is not full (then it
+    held every match). PostgreSQL: ``_first_matches_postgresql``.
     """
     visible = access.search_documents_visible_to(user, _live())
+    if connection.vendor == "postgresql":
+        return _first_matches_postgresql(visible, terms, columns)
     # The change time only orders rows: left as the database gives it (no conversion).
     changed = ExpressionWrapper(F("updated_at"), output_field=TextField())
 
@@ -271,10 +297,124 @@ def _first_matches(user: Any, terms: list[str], columns: tuple[str, ...]) -> lis
         matched = visible.filter(_matching(terms, window=window)).annotate(changed=changed)
         return list(matched.order_by("-pk").values_list(*columns)[: CAP + 1])
 
-    windowed = connection.vendor == "sqlite" and bool(_fts_expression(terms))
-    rows = run(WINDOW if windowed else None)
-    if windowed and len(rows) <= CAP and _window_was_full(terms, WINDOW):
-        rows = run(None)
+    if not _fts_expression(terms):  # only one- and two-character terms
+        return run(None)
+    window = WINDOW
+    rows = run(window)
+    while len(rows) <= CAP and _window_was_full(terms, window):
+        window *= 2
+        rows = run(window)
+    return rows
+
+
+def _ids_above(low: int) -> Q:
+    """``id > low``, also written as the trigram index's second column (``id / BUCKET``)
+    so that PostgreSQL intersects the range with the trigram matches inside the index."""
+    # Written out so it matches the index expression exactly (constant SQL, bound value).
+    bucket = RawSQL(  # noqa: S611
+        f'("search_searchdocument"."id" / {BUCKET}) >= CAST(%s AS bigint)',
+        [low // BUCKET],
+        output_field=BooleanField(),
+    )
+    return Q(bucket) & Q(pk__gt=low)
+
+
+def _first_matches_postgresql(
+    visible: QuerySet[SearchDocument], terms: list[str], columns: tuple[str, ...]
+) -> list[tuple]:
+    """``_first_matches`` on PostgreSQL: the same rows (the newest ``CAP + 1`` visible
+    matches), read in steps so that a common term never rechecks every match.
+
+    The GIN trigram index answers ``LIKE`` with candidate rows that PostgreSQL must
+    recheck one by one; for a word in every Thai or Khmer document that is some 60 000
+    long texts, hundreds of milliseconds, even when only the newest 1000 are wanted
+    (a bitmap scan cannot read newest first and stop). So:
+
+    1. The newest ``NEWEST`` ids, walked newest first along the primary key with a
+       substring test no index answers (``strpos``): a millisecond or two whatever
+       the term.
+    2. A term seen there at least ``MIN_SEEN`` times is common here: at that rate the
+       rest of the cap lies in the next ``expected`` ids; if that is at most
+       ``SCAN_ROWS``, half as many again are read the same way, stopping at the cap.
+    3. Otherwise the trigram index, over the older ids, in the order of the table
+       (no sorting), stopping at what is still missing (``PROBE`` times that if step
+       1 saw the term at all): for a rare, medium or frequent term that is every
+       match, and the newest of them are the answer; a term with more matches stops
+       early.
+    4. Then ranges of ids below, newest first, through the trigram index with the
+       range as its second column (``id / BUCKET``): the index hands over only the
+       candidates in the range (and, for a visitor, only public ones: the audience is
+       its third column). The first range is sized from the rate seen in step 1
+       (half as large again), or is ``4 * NEWEST`` ids after step 3; each next one
+       is twice the last, until the cap is reached or the ids run out.
+
+    Each step reads its id range completely or up to what is still missing, so
+    together they return exactly what one query ordered by id would. The access
+    filter is inside every step: hidden documents are never counted, and a run of
+    new documents the reader may not see (an import of dossiers) only makes step 1
+    find nothing. Runs in a transaction with JIT compilation off (``SET LOCAL``):
+    for a long unspaced pattern the planner's estimate can trigger compiling that
+    costs more than the query.
+    """
+    changed = ExpressionWrapper(F("updated_at"), output_field=TextField())
+    scan = _substrings(terms)
+    indexed = any(len(term) >= 3 for term in terms)
+
+    def run(
+        condition: Q, low: int | None, high: int | None, limit: int, ordered: bool = True
+    ) -> list[tuple]:
+        matched = visible.filter(condition)
+        if low is not None:
+            matched = matched.filter(pk__gt=low)
+        if high is not None:
+            matched = matched.filter(pk__lte=high)
+        matched = matched.annotate(changed=changed)
+        matched = matched.order_by("-pk") if ordered else matched.order_by()
+        return list(matched.values_list(*columns)[:limit])
+
+    def planner(**settings: str) -> None:
+        if connection.vendor == "postgresql":
+            for name, value in settings.items():
+                cursor.execute(f"SET LOCAL {name} = {value}")
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        planner(jit="off")
+        ids = SearchDocument.objects.aggregate(top=Max("pk"), bottom=Min("pk"))
+        top, bottom = ids["top"] or 0, ids["bottom"] or 0
+        high = top - NEWEST
+        rows = run(scan, high, None, CAP + 1)  # 1.
+        seen = len(rows)
+        if seen > CAP or high < bottom:
+            return rows
+        span = None
+        if seen >= MIN_SEEN:
+            expected = -(-(CAP + 1 - seen) * NEWEST // seen)  # ids to read at that rate
+            span = expected * 3 // 2
+            if expected <= SCAN_ROWS or not indexed:  # 2.
+                rows += run(scan, high - span, high, CAP + 1 - len(rows))
+                high -= span
+                span = None
+                if len(rows) > CAP or high < bottom:
+                    return rows
+        if not indexed:  # only one- and two-character terms: no index helps
+            return rows + run(scan, None, high, CAP + 1 - len(rows))
+        if span is None:  # 3.
+            need = CAP + 1 - len(rows)
+            # Seen in the newest ids, yet rarely: likely a few thousand matches, all of
+            # which this reads. Not seen there: rare, or the newest ids hold none.
+            limit = (PROBE if seen else 1) * need
+            planner(enable_seqscan="off", enable_indexscan="off")
+            probe = run(_matching(terms), None, high, limit, ordered=False)
+            planner(enable_seqscan="on", enable_indexscan="on")
+            if len(probe) < limit:  # every match below: the newest of them
+                return rows + sorted(probe, key=lambda row: row[0], reverse=True)[:need]
+            # More than that: where in the ids is not known (the table's order follows
+            # the ids only roughly once rows are deleted and their space reused).
+            span = 4 * NEWEST
+        while len(rows) <= CAP and high >= bottom:  # 4.
+            low = high - span
+            rows += run(_matching(terms) & _ids_above(low), low, high, CAP + 1 - len(rows))
+            high, span = low, span * 2
     return rows
 
 
@@ -342,7 +482,7 @@ def search(
     chosen.sort(key=lambda row: (row["changed"], row["pk"]), reverse=True)
     chosen.sort(key=lambda row: (row["title_key"] != title_key, row["language"] != user_language))
     on_page = [row["pk"] for row in chosen[start : start + PAGE_SIZE]]
-    documents = SearchDocument.objects.in_bulk(on_page)
+    documents = SearchDocument.objects.defer("folded").in_bulk(on_page)
     for pk in on_page:
         row = documents[pk]
         results.hits.append(

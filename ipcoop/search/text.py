@@ -161,8 +161,13 @@ def detect_language(text: str) -> str:
 
 def _match_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     """Where the terms occur in ``text`` (original character offsets, merged)."""
+    table = {} if text.isascii() else {ord(char): fold_char(char) for char in set(text)}
     if text.isascii():  # folding keeps every offset
         folded, origin = text.lower(), range(len(text) + 1)
+    elif all(len(folded_char) == 1 for folded_char in table.values()):
+        # One character for one (Thai, Khmer, Korean, most accented Latin): offsets kept,
+        # and str.translate folds the whole text at once.
+        folded, origin = text.translate(table), range(len(text) + 1)
     else:
         folded_chars: list[str] = []
         origin = []

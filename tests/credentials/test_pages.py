@@ -263,3 +263,35 @@ def test_lists_take_the_same_queries_for_one_and_many(personas, certificate, gra
     _more_certificates(graduate, 3)
     assert count(client, "/certificates/") == mine_one
     assert count(educator, "/certificates/issued/") == issued_one
+
+
+def test_educators_never_see_a_childs_name_on_issued_certificates(personas, course) -> None:
+    from django.utils import timezone
+
+    from ipcoop.classes import services as classes
+    from ipcoop.classes.models import ClassMember
+    from ipcoop.credentials import services as credentials
+
+    school_class = classes.create_class(
+        by=personas.teacher,
+        name="Class 3B",
+        audience="children",
+        country="KR",
+        age_min=8,
+        age_max=10,
+        courses=[course],
+    )
+    user = classes.join_class(
+        code=school_class.code, display_name="Minji Park", picture_keys=["sun", "cat", "boat"]
+    )
+    member = ClassMember.objects.get(user=user)
+    classes.record_consent(
+        by=personas.teacher, member=member, method="signed_form", given_on=timezone.localdate()
+    )
+    complete_course(user, course)
+    child_certificate = credentials.issue_certificate(learner=user, course=course, language="en")
+
+    page = client_for(personas.educator).get("/certificates/issued/").content.decode()
+    assert child_certificate.code in page
+    assert "Minji" not in page
+    assert "A child in a class (name not shown)" in page

@@ -63,7 +63,7 @@ def test_filters_narrow_the_answer(personas, items):
 
 def test_invalid_parameters_answer_422_with_field_errors(items):
     client = client_for(None)
-    answer = client.get("/api/v1/search", {"q": "orchid", "kind": "dossier"})
+    answer = client.get("/api/v1/search", {"q": "orchid", "kind": "no-such-kind"})
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["field"] == "kind"
     assert client.get("/api/v1/search", {"q": ""}).status_code == 422

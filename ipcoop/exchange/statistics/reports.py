@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ipcoop import access
-from ipcoop.exchange.statistics.charts import Bar, Chart, bar_chart, format_number
 from ipcoop.exchange.statistics.models import SUBJECT_LABELS, SUBJECTS, Figure, Measure
 from ipcoop.exchange.statistics.services import figures_visible_to, filter_figures
+from ipcoop.lib.charts import Bar, Chart, bar_chart, format_number
 from ipcoop.people.models import Organisation
 
 # At most this many years on one page.
