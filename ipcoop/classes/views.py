@@ -25,6 +25,7 @@ from ipcoop.academy.i18n import current_language, pick
 from ipcoop.classes import pictures, services, unstored
 from ipcoop.classes.forms import AssignForm, ClassForm, CodeForm, ConsentForm, PictureForm
 from ipcoop.classes.models import Assignment, ClassMember, SchoolClass
+from ipcoop.web.forms import add_service_errors
 
 # Joins and picture sign-ins per client address (settings.RATE_LIMITS["class_signin"]).
 RATE_SCOPE = "class_signin"
@@ -40,14 +41,6 @@ def throttled(request: HttpRequest) -> int:
 def start_child_session(request: HttpRequest, user) -> None:
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session.set_expiry(0)  # ends with the browser: school computers are shared
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _class(request: HttpRequest, pk: int) -> SchoolClass:
@@ -97,7 +90,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 courses=list(data["courses"]),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Class created. Give the children its code."))
             return redirect("classes:detail", pk=school_class.pk)
@@ -153,7 +146,7 @@ def consent(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
         try:
             services.record_consent(by=request.user, member=member, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -206,7 +199,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
                 due_on=form.cleaned_data["due_on"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Lesson assigned."))
             return redirect("classes:detail", pk=school_class.pk)
@@ -262,7 +255,7 @@ def _picture_page(request: HttpRequest, *, joining: bool) -> HttpResponse:
             try:
                 school_class = services.find_class(code_form.cleaned_data["code"])
             except ValidationError as error:
-                _add_errors(code_form, error)
+                add_service_errors(code_form, error)
             else:
                 context["school_class"] = school_class
                 context["form"] = PictureForm(initial={"code": school_class.code})
@@ -287,7 +280,7 @@ def _picture_page(request: HttpRequest, *, joining: bool) -> HttpResponse:
                     picture_keys=data["pictures"],
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             start_child_session(request, user)
             return redirect("classes:me")

@@ -32,14 +32,7 @@ from ipcoop.projects.forms import (
 )
 from ipcoop.projects.models import ActionItem, Milestone, Project
 from ipcoop.proposals.models import Proposal
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from ipcoop.web.forms import add_service_errors
 
 
 def _visible_projects(request: HttpRequest, form: FilterForm):
@@ -215,7 +208,7 @@ def create(request: HttpRequest, proposal_pk: int) -> HttpResponse:
                 end_date=data["end_date"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The project is created. Add its milestones and actions."))
             return redirect(project)
@@ -240,7 +233,7 @@ def add_milestone(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.add_milestone(by=request.user, project=project, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The milestone is added."))
             return redirect(project)
@@ -276,7 +269,7 @@ def add_action(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.add_action(by=request.user, project=project, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The action is added and its owner is told."))
             return redirect(project)
@@ -300,7 +293,7 @@ def update_action(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
         try:
             services.update_action(by=request.user, action=action, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The action is updated."))
             return redirect(project.get_absolute_url() + f"#action-{action.pk}")
@@ -318,7 +311,7 @@ def add_report(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.add_report(by=request.user, project=project, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The progress report is added."))
             return redirect(project.get_absolute_url() + "#reports")

@@ -38,16 +38,9 @@ from ipcoop.proposals.models import (
     ProposalVisibility,
     State,
 )
+from ipcoop.web.forms import add_service_errors
 
 PAGE_SIZE = 25
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _get(request: HttpRequest, pk: int) -> Proposal:
@@ -103,7 +96,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 **form.service_fields(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -189,7 +182,7 @@ def endorse(request: HttpRequest, pk: int) -> HttpResponse:
                 text=form.cleaned_data["text"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             proposal = _get(request, pk)
             done = _("Your office's response is recorded.")
@@ -237,7 +230,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
                 body=form.cleaned_data["body"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your message is added to the discussion."))
             return redirect(proposal.get_absolute_url() + "#discussion")
@@ -282,7 +275,7 @@ def amend(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.service_fields(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -318,7 +311,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user, proposal=proposal, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The proposal is withdrawn."))
             return redirect(proposal)

@@ -20,6 +20,7 @@ from ipcoop import access
 from ipcoop.lib.uploads import download_response
 from ipcoop.notifications.models import Kind as NotificationKind
 from ipcoop.people.models import Organisation
+from ipcoop.web.forms import add_service_errors
 from ipcoop.worksharing import importer, services
 from ipcoop.worksharing.forms import (
     AnswerForm,
@@ -49,14 +50,6 @@ def _get_application(request: HttpRequest, pk: int) -> Application:
         Application.objects.select_related("office").prefetch_related("priorities", "shared_with"),
         pk=pk,
     )
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -134,7 +127,7 @@ def make_request(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user, application=application, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your request was sent."))
             return redirect("worksharing:request", pk=made.pk)
@@ -155,7 +148,7 @@ def add_work_product(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user, application=application, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The work product was added."))
             return redirect(f"{application.get_absolute_url()}#wp-{product.pk}")
@@ -232,7 +225,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Your answer was recorded."))
                 return redirect("worksharing:request", pk=pk)
@@ -295,7 +288,7 @@ def import_dossiers(request: HttpRequest) -> HttpResponse:
                 upload=form.cleaned_data["file"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if not report.rejected:
                 messages.success(

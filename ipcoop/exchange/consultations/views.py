@@ -22,17 +22,9 @@ from ipcoop.exchange.consultations import services
 from ipcoop.exchange.consultations.forms import AskForm, FilterForm, ReplyForm
 from ipcoop.exchange.consultations.models import Consultation, Reply
 from ipcoop.people.services import record_confidential_read
+from ipcoop.web.forms import add_service_errors
 
 PAGE_SIZE = 25
-
-
-def _add_errors(form: object, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form fields it names."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _visible(request: HttpRequest):
@@ -97,7 +89,7 @@ def ask(request: HttpRequest) -> HttpResponse:
                 to_offices=data["offices"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your consultation is sent to the offices asked."))
             return redirect("consultations:detail", pk=consultation.pk)
@@ -123,7 +115,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if error.code == "closed":  # closed while the reply was being written
                     messages.error(request, " ".join(error.messages))
                     return redirect("consultations:detail", pk=consultation.pk)
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Your reply is added to the thread."))
                 return redirect("consultations:detail", pk=consultation.pk)

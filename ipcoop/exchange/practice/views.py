@@ -15,15 +15,7 @@ from ipcoop.exchange.practice import services
 from ipcoop.exchange.practice.forms import MatrixFilterForm, PositionForm, QuestionForm
 from ipcoop.exchange.practice.models import OfficePosition
 from ipcoop.meetings.services import last_meeting_date
-
-
-def _add_errors(form: object, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form fields it names."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from ipcoop.web.forms import add_service_errors
 
 
 def _matrix_for(request: HttpRequest) -> tuple[MatrixFilterForm, services.Matrix, list]:
@@ -168,7 +160,7 @@ def edit_position(request: HttpRequest, slug: str, office_slug: str) -> HttpResp
             form.data = form.data.copy()
             form.data["base_version"] = str(conflict.version)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if changed:
                 messages.success(
@@ -199,7 +191,7 @@ def create_question(request: HttpRequest) -> HttpResponse:
         try:
             question = services.create_question(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The question is added."))
             return redirect("practice:question", slug=question.slug)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -23,19 +21,9 @@ from ipcoop.exchange.updates.forms import FilterForm, UpdateForm, initial_for
 from ipcoop.exchange.updates.models import PolicyUpdate
 from ipcoop.lib.markup import render_markdown
 from ipcoop.people.models import Organisation
+from ipcoop.web.forms import add_service_errors
 
 PER_PAGE = 20
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form fields it names."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            if field == "tags":
-                field = "technology_tags"
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def feed(request: HttpRequest) -> HttpResponse:
@@ -96,7 +84,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 **form.service_arguments(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error, {"tags": "technology_tags"})
         else:
             messages.success(request, _("The update is published."))
             return redirect(update)
@@ -123,7 +111,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             update.refresh_from_db()
-            _add_errors(form, error)
+            add_service_errors(form, error, {"tags": "technology_tags"})
         else:
             messages.success(request, _("The update is saved."))
             return redirect(update)

@@ -36,17 +36,10 @@ from ipcoop.people.models import Organisation
 from ipcoop.people.services import record_confidential_read
 from ipcoop.projects.models import Project
 from ipcoop.proposals.models import Proposal
+from ipcoop.web.forms import add_service_errors
 
 PAGE_SIZE = 25
 FEED_LIMIT = 500
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _get(request: HttpRequest, pk: int) -> Meeting:
@@ -143,7 +136,7 @@ def series_create(request: HttpRequest) -> HttpResponse:
         try:
             series = services.create_series(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The series is created."))
             return redirect(series.get_absolute_url())
@@ -267,7 +260,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 slot=slot,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The meeting is scheduled and the offices are invited."))
             return redirect(meeting.get_absolute_url())
@@ -315,7 +308,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 description=data["description"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The meeting is updated."))
             return redirect(meeting.get_absolute_url())

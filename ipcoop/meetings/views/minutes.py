@@ -15,7 +15,8 @@ from ipcoop import access
 from ipcoop.meetings import services
 from ipcoop.meetings.forms import CommentForm, MinutesForm
 from ipcoop.meetings.models import Minutes
-from ipcoop.meetings.views.meetings import _add_errors, _decision_form, _get, _managed
+from ipcoop.meetings.views.meetings import _decision_form, _get, _managed
+from ipcoop.web.forms import add_service_errors
 
 # Minutes ---------------------------------------------------------------------------------
 
@@ -33,7 +34,7 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.save_minutes(by=request.user, meeting=meeting, body=form.cleaned_data["body"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The minutes are saved as a new revision."))
             return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#minutes")

@@ -19,8 +19,8 @@ from ipcoop import access
 from ipcoop.meetings import services
 from ipcoop.meetings.forms import FindTimeForm, PollForm
 from ipcoop.meetings.models import Availability, PollSlot, SlotPoll
-from ipcoop.meetings.views.meetings import _add_errors
 from ipcoop.people.models import Organisation
+from ipcoop.web.forms import add_service_errors
 
 # Finding a time, polls ----------------------------------------------------------------------
 
@@ -41,7 +41,7 @@ def find_time(request: HttpRequest) -> HttpResponse:
                 last_day=data["last_day"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
     organising = access.meeting_organising_organisations(request.user)
     context = {
         "form": form,
