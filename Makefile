@@ -13,7 +13,7 @@ PYTHON ?= $(shell for p in python3.13 "$$(pyenv root 2>/dev/null)/versions/3.13"
 	if command -v "$$p" >/dev/null 2>&1 && "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	then command -v "$$p"; break; fi; done)
 
-.PHONY: help install run serve test lint format messages check-migrations test-unit test-browser browser-deps fonts clean
+.PHONY: help install run serve test lint format messages check-migrations security test-unit test-browser browser-deps fonts clean
 
 help:
 	@echo "make run    install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)"
@@ -82,8 +82,29 @@ format: $(STAMP)
 check-migrations: $(STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-test: install browser-deps lint check-migrations
+test: install browser-deps lint check-migrations security
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Security checks. bandit: ipcoop/ without tests and migrations ([tool.bandit] in pyproject.toml),
+# failing on any finding of high severity and high confidence. pip-audit: every installed package
+# (the project itself, installed editable, excepted) against the package index's vulnerability
+# data, failing on any known vulnerability and, with --strict, on any package it could not check,
+# so an unreachable index fails loudly instead of passing. AUDIT_OFFLINE=1 skips that part on
+# purpose and says so.
+security: $(STAMP)
+	$(BIN)/bandit -c pyproject.toml -r ipcoop -q --severity-level high --confidence-level high
+	@if [ "$(AUDIT_OFFLINE)" = 1 ]; then \
+		echo "pip-audit SKIPPED (AUDIT_OFFLINE=1): installed packages NOT checked for known vulnerabilities"; \
+	else \
+		out=$$($(BIN)/pip-audit --strict --skip-editable --progress-spinner off --timeout 30 2>&1); rc=$$?; \
+		echo "$$out"; \
+		if [ $$rc -ne 0 ] && grep -qiE "could not be audited|connection|resolve|timed? ?out|404" <<<"$$out"; then \
+			echo "WARNING: pip-audit could not reach the vulnerability data of the package index:" \
+				"installed packages were NOT checked. Run 'make security' where the index is reachable."; \
+		else \
+			exit $$rc; \
+		fi; \
+	fi
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache node_modules

@@ -123,6 +123,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "ipcoop.people.middleware.TwoFactorRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "ipcoop.urls"
@@ -185,6 +186,10 @@ AUTH_PASSWORD_VALIDATORS = [
 SIGNIN_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "5"))
 SIGNIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("SIGNIN_FAILURE_WINDOW_MINUTES", "15"))
 SIGNIN_FAILURE_LIMIT_PER_ADDRESS = int(os.environ.get("SIGNIN_FAILURE_LIMIT_PER_ADDRESS", "30"))
+# Office staff (office admin, examiner, policy officer of an IP office or the Secretariat)
+# must set up two-factor sign-in (TOTP) before anything else; on in every environment
+# (the demo accounts for office staff have a known demo secret: see seed-demo).
+REQUIRE_STAFF_TWO_FACTOR = env_bool("REQUIRE_STAFF_TWO_FACTOR", True)
 
 # The platform's public address, for links in e-mails sent outside a request
 # (digests, urgent mail), e.g. https://ipcoop.example.org.
@@ -303,6 +308,9 @@ SECURE_CSP = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No script reads these cookies (htmx takes the CSRF token from the page).
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -19,3 +19,4 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Limits high enough that no other test meets them; tests/test_ratelimit.py sets its own.
 RATE_LIMITS = dict.fromkeys(RATE_LIMITS, "100000/m")  # noqa: F405
+REQUIRE_STAFF_TWO_FACTOR = False

@@ -8,8 +8,14 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
-from ipcoop.people import services
+from ipcoop.people import services, two_factor
 from ipcoop.people.models import Organisation, Role, User
+
+# The authenticator key of every demo account that must use two-factor sign-in
+# (office staff). Public on purpose, like the demo password: demo data never reaches
+# production (seed_demo refuses there). Add it to an authenticator app, or run
+# `ipcoop demo-code` for the current code.
+DEMO_TWO_FACTOR_SECRET = "IPCOOPDEMOTWOFACTORKEY2345672345"  # noqa: S105 (documented demo value)
 
 
 @dataclass(frozen=True)
@@ -73,8 +79,10 @@ def seed_demo() -> list[tuple[DemoAccount, bool]]:
     """Create the demo accounts that are missing.
 
     Returns each account with whether it was created now. Idempotent: an
-    account that exists is left as it is. Side effects: creates Users and their
-    Memberships (with role-granted audit events). Refuses in production mode.
+    account that exists keeps its password. Side effects: creates Users and their
+    Memberships (with role-granted audit events); gives the office staff among them
+    DEMO_TWO_FACTOR_SECRET as their authenticator key when they have none (with a
+    two-factor-enabled audit event). Refuses in production mode.
     """
     if settings.PRODUCTION:
         raise ImproperlyConfigured("Demo data is not loaded in production mode.")
@@ -102,5 +110,7 @@ def seed_demo() -> list[tuple[DemoAccount, bool]]:
                 else None
             )
             services.grant_role(by=None, user=user, role=account.role, organisation=organisation)
+        if two_factor.two_factor_required(user):
+            two_factor.enable_demo_two_factor(user=user, secret=DEMO_TWO_FACTOR_SECRET)
         result.append((account, created))
     return result

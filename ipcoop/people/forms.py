@@ -105,3 +105,51 @@ class GrantRoleForm(forms.Form):
                 params={"username": username},
             )
         return user
+
+
+class TwoFactorCodeForm(forms.Form):
+    """The second step of signing in."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_(
+            "The six digits your authenticator app shows now, or one of your recovery codes."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )
+
+
+class EnableTwoFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from your app"),
+        max_length=12,
+        help_text=_("The six digits the app shows for ipcoop after you added the key."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+
+
+class ConfirmTwoFactorForm(forms.Form):
+    """The password and a code: to turn two-factor sign-in off or make new recovery codes."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = forms.CharField(
+        label=_("Current code or recovery code"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )

@@ -1,10 +1,15 @@
-"""Per-request user preferences."""
+"""Per-request user preferences, and the two-factor sign-in office staff must set up."""
 
 import zoneinfo
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 
 class UserPreferencesMiddleware:
@@ -23,3 +28,79 @@ class UserPreferencesMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class TwoFactorRequiredMiddleware:
+    """Office staff who must use two-factor sign-in and have not set it up yet
+    (settings.REQUIRE_STAFF_TWO_FACTOR) are sent to the set-up page from every page but
+    that one, signing out, the language switch and static files; the API refuses their
+    session and their tokens with 401 until they have set it up.
+
+    Place it after the authentication and message middleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.REQUIRE_STAFF_TWO_FACTOR:
+            refusal = self._refusal(request)
+            if refusal is not None:
+                return refusal
+        return self.get_response(request)
+
+    def _refusal(self, request: HttpRequest) -> HttpResponse | None:
+        from ipcoop.people import two_factor
+
+        path = request.path_info
+        if path.startswith(reverse("api:api-root")):
+            header = request.headers.get("Authorization")
+            if header is not None:
+                scheme, _space, secret = header.partition(" ")
+                refused = scheme.lower() == "bearer" and two_factor.token_owner_must_enrol(
+                    secret.strip()
+                )
+            else:
+                refused = two_factor.must_enrol(request.user)
+            return _api_refusal(request) if refused else None
+        if not request.user.is_authenticated or any(
+            path.startswith(allowed) for allowed in _allowed_paths()
+        ):
+            return None
+        if not two_factor.must_enrol(request.user):
+            return None
+        messages.warning(
+            request,
+            _(
+                "Office staff sign in with a code from an authenticator app as well as a "
+                "password, because they can read confidential exchange data. Set it up to "
+                "continue: it takes a minute."
+            ),
+        )
+        target = reverse("people:two_factor")
+        if request.headers.get("HX-Request"):
+            return HttpResponseClientRedirect(target)
+        return HttpResponseRedirect(target)
+
+
+def _allowed_paths() -> list[str]:
+    return [
+        reverse("people:two_factor"),
+        reverse("people:signout"),
+        reverse("web:set_language"),
+        settings.STATIC_URL,
+    ]
+
+
+def _api_refusal(request: HttpRequest) -> HttpResponse:
+    url = request.build_absolute_uri(reverse("people:two_factor"))
+    response = JsonResponse(
+        {
+            "code": "two_factor_required",
+            "message": f"Two-factor sign-in is required for office staff: enrol at {url}",
+            "errors": [],
+        },
+        status=401,
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="ipcoop"'
+    return response

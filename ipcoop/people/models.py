@@ -147,6 +147,50 @@ class Membership(models.Model):
         return self.role in STAFF_ROLES
 
 
+# Who must use two-factor sign-in (when settings.REQUIRE_STAFF_TWO_FACTOR is on): the
+# staff of the IP offices and the Secretariat, who read confidential exchange data.
+# Educators, teachers and learners may turn it on for themselves.
+TWO_FACTOR_ROLES = frozenset({Role.OFFICE_ADMIN, Role.EXAMINER, Role.POLICY_OFFICER})
+TWO_FACTOR_ORGANISATION_KINDS = frozenset(
+    {OrganisationKind.IP_OFFICE, OrganisationKind.SECRETARIAT}
+)
+
+
+class TwoFactorDevice(models.Model):
+    """A user's authenticator app (TOTP, RFC 6238): one per user.
+
+    The shared secret is kept encrypted with a key derived from SECRET_KEY, so a copy
+    of the database alone does not give it away. ``last_used_step`` is the last time
+    step whose code was accepted: that code and every earlier one are refused.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
+    encrypted_secret = models.TextField()
+    last_used_step = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} — {_('authenticator app')}"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code that stands in for the authenticator app. Only a digest is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "digest"], name="recovery_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {_('recovery code')}"
+
+
 class ApiToken(models.Model):
     """A personal API token. Only a SHA-256 digest is stored; the token is shown once."""
 
@@ -181,6 +225,10 @@ class AuditAction(models.TextChoices):
     TOKEN_CREATED = "token_created", _("API token created")
     TOKEN_REVOKED = "token_revoked", _("API token revoked")
     CONFIDENTIAL_READ = "confidential_read", _("Confidential item read")
+    TWO_FACTOR_ENABLED = "two_factor_enabled", _("Two-factor sign-in turned on")
+    TWO_FACTOR_DISABLED = "two_factor_disabled", _("Two-factor sign-in turned off")
+    RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")
+    RECOVERY_CODES_REPLACED = "recovery_codes_replaced", _("New recovery codes made")
 
 
 class AuditEvent(models.Model):

@@ -30,6 +30,7 @@ from ipcoop.people.models import (
     Membership,
     Organisation,
     Role,
+    TwoFactorDevice,
     User,
 )
 
@@ -154,39 +155,60 @@ def sign_in_blocked(*, username: str, address: str | None) -> bool:
     )
 
 
+def sign_in_throttled_error() -> ValidationError:
+    return ValidationError(
+        _(
+            "Too many failed sign-ins. Wait %(minutes)d minutes and try again, "
+            "or reset your password."
+        )
+        % {"minutes": settings.SIGNIN_FAILURE_WINDOW_MINUTES},
+        code="throttled",
+    )
+
+
+def record_sign_in_failure(
+    *, request: HttpRequest | None, username: str, user: User | None, step: str | None = None
+) -> None:
+    """A failed sign-in (or failed code) in the log, where sign_in_blocked counts it."""
+    record_event(
+        action=AuditAction.SIGN_IN_FAILED,
+        actor=None,
+        actor_name=username.lower(),
+        request=request,
+        obj=user,
+        organisations=_organisation_ids(user) if user else set(),
+        detail={"step": step} if step else None,
+    )
+
+
+def has_two_factor(user: User) -> bool:
+    """Whether the user signs in with a code from an authenticator app too (see two_factor)."""
+    return TwoFactorDevice.objects.filter(user=user).exists()
+
+
 def sign_in(*, request: HttpRequest, username: str, password: str) -> User:
     """Check a username and password, with throttling.
 
-    Side effects: writes a sign-in or failed sign-in audit event. Raises
-    ValidationError with a message for the person when the sign-in fails or is
-    throttled. Does not start the session: the caller does (django.contrib.auth.login).
+    Side effects: writes a failed sign-in audit event, or for a user without
+    two-factor sign-in a sign-in event. Raises ValidationError with a message for the
+    person when the sign-in fails or is throttled. Does not start the session: the
+    caller does (django.contrib.auth.login). For a user with two-factor sign-in
+    (``has_two_factor``) the password is only the first step: the caller asks for a
+    code and finishes with ``sign_in_with_code``, which writes the sign-in event.
     """
     address = client_address(request)
     if sign_in_blocked(username=username, address=address):
-        raise ValidationError(
-            _(
-                "Too many failed sign-ins. Wait %(minutes)d minutes and try again, "
-                "or reset your password."
-            )
-            % {"minutes": settings.SIGNIN_FAILURE_WINDOW_MINUTES},
-            code="throttled",
-        )
+        raise sign_in_throttled_error()
     user = authenticate(request, username=username, password=password)
     if user is None:
         known = User.objects.filter(username__iexact=username).first()
-        record_event(
-            action=AuditAction.SIGN_IN_FAILED,
-            actor=None,
-            actor_name=username.lower(),
-            request=request,
-            obj=known,
-            organisations=_organisation_ids(known) if known else set(),
-        )
+        record_sign_in_failure(request=request, username=username, user=known)
         raise ValidationError(
             _("That username and password do not match. Check both and try again."),
             code="invalid_login",
         )
-    record_event(action=AuditAction.SIGN_IN, actor=user, request=request, obj=user)
+    if not has_two_factor(user):
+        record_event(action=AuditAction.SIGN_IN, actor=user, request=request, obj=user)
     return user
 
 

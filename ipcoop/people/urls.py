@@ -8,9 +8,13 @@ app_name = "people"
 
 urlpatterns = [
     path("signin/", views.signin, name="signin"),
+    path("signin/code/", views.signin_code, name="signin_code"),
     path("signout/", views.signout, name="signout"),
     path("signup/", views.signup, name="signup"),
     path("profile/", views.profile, name="profile"),
+    path("two-factor/", views.two_factor_settings, name="two_factor"),
+    path("two-factor/disable/", views.disable_two_factor, name="disable_two_factor"),
+    path("two-factor/recovery-codes/", views.new_recovery_codes, name="new_recovery_codes"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.revoke_token, name="revoke_token"),
     path("audit/", views.audit_log, name="audit_log"),

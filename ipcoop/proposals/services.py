@@ -265,32 +265,22 @@ def _check_uploads(proposal: Proposal | None, uploads: Sequence[Any]) -> list[An
     return checked
 
 
-def _store(proposal: Proposal, files: Iterable[Any], by: User) -> None:
-    from django.core.files.storage import default_storage
-
-    written: list[str] = []
-
-    def _cleanup() -> None:
-        for name in written:
-            default_storage.delete(name)
-
-    try:
-        for checked in files:
-            attachment = ProposalAttachment(
-                proposal=proposal,
-                original_name=checked.name,
-                content_type=checked.content_type,
-                extension=checked.extension,
-                size=checked.size,
-                uploaded_by=by,
-            )
-            checked.upload.seek(0)
-            attachment.file.save("upload", File(checked.upload), save=False)
-            written.append(attachment.file.name)
-            attachment.save()
-    except Exception:
-        _cleanup()
-        raise
+def _store(proposal: Proposal, files: Iterable[Any], by: User, written: list[str]) -> None:
+    """Save each checked file as an attachment; the name of every file written is added
+    to ``written`` so that the caller removes them if its transaction fails."""
+    for checked in files:
+        attachment = ProposalAttachment(
+            proposal=proposal,
+            original_name=checked.name,
+            content_type=checked.content_type,
+            extension=checked.extension,
+            size=checked.size,
+            uploaded_by=by,
+        )
+        checked.upload.seek(0)
+        attachment.file.save("upload", File(checked.upload), save=False)
+        written.append(attachment.file.name)
+        attachment.save()
 
 
 def _log(proposal: Proposal, to_state: str, *, by: User | None, reason: str, at=None) -> None:
@@ -387,9 +377,16 @@ def create_proposal(
     Transition.objects.create(
         proposal=proposal, from_state="", to_state=State.DRAFT, actor=by, reason=_("Written")
     )
-    _store(proposal, checked, by)
-    if open_now:
-        open_proposal(by=by, proposal=proposal)
+    written: list[str] = []
+    try:
+        _store(proposal, checked, by, written)
+        if open_now:
+            open_proposal(by=by, proposal=proposal)
+    except BaseException:
+        # The transaction is undone: so are the files written for it.
+        for name in written:
+            _delete_stored(name)
+        raise
     return proposal
 
 
@@ -515,36 +512,43 @@ def amend_proposal(
         name = attachment.file.name
         attachment.delete()
         transaction.on_commit(lambda name=name: _delete_stored(name))
-    _store(proposal, checked, by)
-    if proposal.state == State.DRAFT:
+    written: list[str] = []
+    try:
+        _store(proposal, checked, by, written)
+        if proposal.state == State.DRAFT:
+            proposal.save()
+            _save_version(proposal, by=by, note=note or _("First version"))
+            return proposal
+        proposal.version += 1
         proposal.save()
-        _save_version(proposal, by=by, note=note or _("First version"))
+        _save_version(proposal, by=by, note=note or _("Amended"))
+        proposal.endorsements.filter(superseded_at__isnull=True).update(superseded_at=now)
+        Transition.objects.create(
+            proposal=proposal,
+            from_state=State.OPEN,
+            to_state=State.OPEN,
+            actor=by,
+            reason=(
+                _("Amended to version %(n)d: endorsements re-opened.") % {"n": proposal.version}
+                + (f" {note}" if note else "")
+            )[:300],
+            at=now,
+        )
+        notify(
+            recipients=_speakers_of(
+                [*proposal.participating_offices.all(), *proposal.proposing_offices.all()]
+            ),
+            kind=Kind.PROPOSAL_AMENDED,
+            subject=_subject(proposal),
+            url=proposal.get_absolute_url(),
+            actor=by,
+        )
         return proposal
-    proposal.version += 1
-    proposal.save()
-    _save_version(proposal, by=by, note=note or _("Amended"))
-    proposal.endorsements.filter(superseded_at__isnull=True).update(superseded_at=now)
-    Transition.objects.create(
-        proposal=proposal,
-        from_state=State.OPEN,
-        to_state=State.OPEN,
-        actor=by,
-        reason=(
-            _("Amended to version %(n)d: endorsements re-opened.") % {"n": proposal.version}
-            + (f" {note}" if note else "")
-        )[:300],
-        at=now,
-    )
-    notify(
-        recipients=_speakers_of(
-            [*proposal.participating_offices.all(), *proposal.proposing_offices.all()]
-        ),
-        kind=Kind.PROPOSAL_AMENDED,
-        subject=_subject(proposal),
-        url=proposal.get_absolute_url(),
-        actor=by,
-    )
-    return proposal
+    except BaseException:
+        # The transaction is undone: so are the files written for it.
+        for name in written:
+            _delete_stored(name)
+        raise
 
 
 def _delete_stored(name: str) -> None:

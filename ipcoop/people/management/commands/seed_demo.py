@@ -2,7 +2,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from ipcoop.people.demo import seed_demo
+from ipcoop.people.demo import DEMO_TWO_FACTOR_SECRET, seed_demo
+from ipcoop.people.models import TWO_FACTOR_ROLES
 
 
 class Command(BaseCommand):
@@ -22,4 +23,12 @@ class Command(BaseCommand):
             where = account.organisation or (
                 "platform admin" if account.platform_admin else "platform"
             )
-            self.stdout.write(f"  {account.username:<18} {account.role or 'admin':<15} {where}")
+            code = "  + code" if account.role in TWO_FACTOR_ROLES else ""
+            self.stdout.write(
+                f"  {account.username:<18} {account.role or 'admin':<15} {where}{code}"
+            )
+        self.stdout.write(
+            "Accounts marked '+ code' (office staff) sign in with two-factor sign-in: add the "
+            f"demo key {DEMO_TWO_FACTOR_SECRET} to an authenticator app, or run "
+            "'ipcoop demo-code' for the current code."
+        )
