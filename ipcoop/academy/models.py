@@ -19,6 +19,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ipcoop.lib import mastery
 
@@ -73,7 +74,7 @@ TOPIC_PREFIXES = {
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
     IN_REVIEW = "in_review", _("In review")
-    PUBLISHED = "published", _("Published")
+    PUBLISHED = "published", pgettext_lazy("state of a course or lesson", "Published")
 
 
 class QuestionType(models.TextChoices):
@@ -81,7 +82,7 @@ class QuestionType(models.TextChoices):
     MULTIPLE = "multiple", _("Multiple choice")
     TRUE_FALSE = "true_false", _("True or false")
     MATCHING = "matching", _("Matching")
-    SHORT_ANSWER = "short_answer", _("Short answer")
+    SHORT_ANSWER = "short_answer", pgettext_lazy("type of question", "Short answer")
 
 
 class Objective(models.Model):
