@@ -41,6 +41,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipcoop.settings")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'learning-bench.sqlite3'}")
 # No query log (the bulk inserts are large); pages served as in production.
 os.environ.setdefault("DEBUG", "false")
+# Page timings only: office staff are not asked to set up two-factor sign-in first.
+os.environ.setdefault("REQUIRE_STAFF_TWO_FACTOR", "false")
 
 import django  # noqa: E402
 from django.conf import settings  # noqa: E402
@@ -56,7 +58,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
-from django.urls import NoReverseMatch, reverse  # noqa: E402
+from django.urls import NoReverseMatch, get_resolver, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from ipcoop.academy.models import (  # noqa: E402
@@ -386,20 +388,23 @@ def main() -> None:
     parser.add_argument("--new", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="reuse the history built before")
+    parser.add_argument("--pages-only", action="store_true", help="with --keep: time pages only")
     args = parser.parse_args()
     say(f"{connection.vendor}; {load()}")
+    _views = get_resolver().url_patterns  # import every view module now, before the long build
     call_command("migrate", verbosity=0)
     if not args.keep:
         if Attempt.objects.exists():
             sys.exit("The database already holds attempts: use an empty one, or --keep.")
         build(args.learners, args.attempts, args.seed)
-    timed("roll-up, full", lambda: rollup_learning(full=True))
-    figures, seen = MonthlyFigures.objects.count(), LearnerSeen.objects.count()
-    say(f"  monthly figure rows: {figures}, learner-seen rows: {seen}")
-    add_attempts(args.new, args.seed + 1)
-    timed(f"roll-up, incremental after {args.new} new attempts", rollup_learning)
-    timed("roll-up, nothing new", rollup_learning)
+    if not args.pages_only:
+        timed("roll-up, full", lambda: rollup_learning(full=True))
+        figures, seen = MonthlyFigures.objects.count(), LearnerSeen.objects.count()
+        say(f"  monthly figure rows: {figures}, learner-seen rows: {seen}")
+        add_attempts(args.new, args.seed + 1)
+        timed(f"roll-up, incremental after {args.new} new attempts", rollup_learning)
+        timed("roll-up, nothing new", rollup_learning)
 
     setup_test_environment()
     educator = account("bench-educator", Role.EDUCATOR, "asean-ip-academy")

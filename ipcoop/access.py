@@ -1121,3 +1121,12 @@ def learning_analytics_countries(user: User | AnonymousUser | None) -> frozenset
         if codes:
             return codes
     raise Http404
+
+
+def may_read_learning_analytics(user: User | AnonymousUser | None) -> bool:
+    """Whether the user reads any learning analytics (to offer the link)."""
+    try:
+        learning_analytics_countries(user)
+    except Http404:
+        return False
+    return True

@@ -343,7 +343,7 @@ class LessonProgress(models.Model):
         max_length=12, choices=ProgressStatus.choices, default=ProgressStatus.IN_PROGRESS
     )
     started_at = models.DateTimeField(auto_now_add=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -368,7 +368,7 @@ class ObjectiveProgress(models.Model):
     # P(known) under Bayesian Knowledge Tracing (``ipcoop.lib.mastery``); starts at the
     # objective's prior, updated on every attempt and set by a placement check.
     mastery = models.FloatField(_("mastery"), default=0.2)
-    mastered_at = models.DateTimeField(_("mastered at"), null=True, blank=True)
+    mastered_at = models.DateTimeField(_("mastered at"), null=True, blank=True, db_index=True)
 
     class Meta:
         constraints = [

@@ -71,6 +71,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "lang_name": language_name(lang),
             "is_educator": access.is_educator(request.user),
             "is_teacher": access.is_teacher(request.user),
+            "can_see_analytics": access.may_read_learning_analytics(request.user),
             "nav_section": "academy",
         },
     )

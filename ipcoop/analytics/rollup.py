@@ -158,15 +158,13 @@ def rollup_learning(
                 _reset(state)
             result = RollupResult()
             cells = _Cells()
-            result.attempts, caught_up = _count_attempts(state, cells, cutoff, batch_size)
+            result.attempts = _count_attempts(state, cells, cutoff, batch_size)
             result.completions = _count_completions(state, cells, cutoff, batch_size)
-            if caught_up:
-                # Mastery is credited to the course where the objective was first
-                # practised, so it waits until every attempt before it is counted.
-                result.mastered = _count_mastered(state, cells, cutoff, batch_size)
+            # After the attempts: mastery is credited to the course where the objective
+            # was first practised, which the attempts up to the cutoff tell.
+            result.mastered = _count_mastered(state, cells, cutoff, batch_size)
             cells.save()
-            if caught_up:
-                state.figures_until = cutoff
+            state.figures_until = cutoff
             state.ran_at = now
             state.save()
             result.figures_until = state.figures_until
@@ -243,10 +241,8 @@ def _new_finished(pairs: set[tuple[int, int, str]]) -> set[tuple[int, int]]:
     return {(lid, c) for lid, c, _a in new}
 
 
-def _count_attempts(
-    state: RollupState, cells: _Cells, cutoff: dt.datetime, batch_size: int
-) -> tuple[int, bool]:
-    """Attempts after the watermark and before ``cutoff``; whether all of them were read."""
+def _count_attempts(state: RollupState, cells: _Cells, cutoff: dt.datetime, batch_size: int) -> int:
+    """Attempts after the watermark, in id order, up to the first one after ``cutoff``."""
     total = 0
     while True:
         rows = list(
@@ -273,7 +269,7 @@ def _count_attempts(
             state.attempt_id = taken[-1][0]
             total += len(taken)
         if len(taken) < batch_size:
-            return total, True
+            return total
         # A full batch: there may be more.
 
 

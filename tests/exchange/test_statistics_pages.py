@@ -13,8 +13,8 @@ import pytest
 
 from ipcoop.access import Visibility
 from ipcoop.exchange.statistics import services
-from ipcoop.exchange.statistics.charts import Bar, bar_chart, nice_maximum
 from ipcoop.exchange.statistics.models import Figure
+from ipcoop.lib.charts import Bar, bar_chart, nice_maximum
 from ipcoop.people.models import AuditAction, AuditEvent, Organisation
 from tests.conftest import assert_same_not_found, client_for
 
