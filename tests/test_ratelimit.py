@@ -108,3 +108,14 @@ def test_limits_fail_open_when_the_cache_is_down(client, limits, db, monkeypatch
     for _ in range(5):
         response = client.post("/account/signup/", {"username": "x"})
         assert response.status_code == 200  # the form answers (with its errors), never 429 or 500
+
+
+def test_searches_are_limited_per_address(client, limits, db):
+    for _ in range(3):
+        assert client.get("/search/", {"q": "patent"}).status_code == 200
+    page = client.get("/search/", {"q": "patent"})
+    assert page.status_code == 429
+    assert page.has_header("Retry-After")
+    api = client.get("/api/v1/search", {"q": "patent"})
+    assert api.status_code == 429
+    assert api.json()["code"] == "throttled"

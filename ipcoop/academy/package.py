@@ -81,6 +81,7 @@ from ipcoop.academy.models import (
     Topic,
     Unit,
 )
+from ipcoop.search.services import index_item as index_for_search
 
 FORMAT = "ipcoop-course/1"
 # Addresses the Academy uses itself (/academy/me/, /academy/author/, …/files/, …/complete/).
@@ -824,6 +825,7 @@ def import_package(
     gone_lessons.filter(attempts__isnull=True, progress__isnull=True).delete()
     gone_lessons.update(published_version=None, position=10**6)
     course.units.exclude(pk__in=kept_units).filter(lessons__isnull=True).delete()
+    index_for_search(course)
     return course
 
 

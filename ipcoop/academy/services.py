@@ -34,6 +34,7 @@ from ipcoop.academy.models import (
     Unit,
 )
 from ipcoop.academy.package import RESERVED_COURSE_SLUGS, RESERVED_LESSON_SLUGS, SLUG
+from ipcoop.search.services import index_item as index_for_search
 
 # Checking answers -------------------------------------------------------------------
 
@@ -428,6 +429,7 @@ def save_course(
     if course.status != Status.PUBLISHED:
         course.author = by
     course.save()
+    index_for_search(course)
     return course
 
 
@@ -632,6 +634,7 @@ def publish_lesson(*, by: Any, lesson: Lesson, note: str = "") -> LessonVersion:
         question.apply_pending()
         question.save()
     lesson.questions.update(published=True)
+    index_for_search(lesson.course)
     return version
 
 
@@ -681,6 +684,7 @@ def publish_course(*, by: Any, course: Course, note: str = "") -> Course:
     course.review_note = note[:200]
     course.published_at = timezone.now()
     course.save()
+    index_for_search(course)
     return course
 
 

@@ -180,14 +180,18 @@ def join_class(*, code: str, display_name: str, picture_keys: Any, language: str
         raise ValidationError(
             {"display_name": _("Someone in the class already has this name: add a letter.")}
         )
+    # The audit log names the account by its generated username only: a child's name
+    # stays inside the class (the name is set after the audited role grant).
     user = create_user(
         username=f"child-{secrets.token_hex(6)}",
         password=None,
-        display_name=name,
+        display_name="",
         preferred_language=language,
         country=school_class.country,
     )
     grant_role(by=None, user=user, role=Role.LEARNER, organisation=None)
+    user.display_name = name
+    user.save(update_fields=["display_name"])
     try:
         with transaction.atomic():
             ClassMember.objects.create(

@@ -45,6 +45,7 @@ from ipcoop.proposals.models import (
     State,
     Transition,
 )
+from ipcoop.search.services import index_item as index_for_search
 
 MAX_ATTACHMENTS = 10
 TEXT_LIMIT = 50_000
@@ -387,6 +388,7 @@ def create_proposal(
         for name in written:
             _delete_stored(name)
         raise
+    index_for_search(proposal)
     return proposal
 
 
@@ -432,6 +434,7 @@ def open_proposal(*, by: User, proposal: Proposal) -> Proposal:
         url=proposal.get_absolute_url(),
         actor=by,
     )
+    index_for_search(proposal)
     return proposal
 
 
@@ -543,6 +546,7 @@ def amend_proposal(
             url=proposal.get_absolute_url(),
             actor=by,
         )
+        index_for_search(proposal)
         return proposal
     except BaseException:
         # The transaction is undone: so are the files written for it.
@@ -577,6 +581,7 @@ def withdraw_proposal(*, by: User, proposal: Proposal, reason: str) -> Proposal:
     proposal.decided_at = now
     proposal.updated_at = now
     proposal.save(update_fields=["state", "decided_at", "updated_at"])
+    index_for_search(proposal)
     return proposal
 
 
@@ -741,6 +746,7 @@ def apply_consensus(
         url=proposal.get_absolute_url(),
         key=f"proposal-decided:{proposal.pk}",
     )
+    index_for_search(proposal)
     return outcome
 
 

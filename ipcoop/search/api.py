@@ -12,6 +12,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from ipcoop import ratelimit
 from ipcoop.apischema import AUTH_ERRORS, INVALID, SESSION_TOKEN_OR_ANONYMOUS
 from ipcoop.search import services
 from ipcoop.search.kinds import KINDS
@@ -63,17 +64,19 @@ class SearchOut(Schema):
     summary="Search",
 )
 def search(request: HttpRequest, filters: Query[SearchFilters]):
-    """Search practice questions and positions, policy updates, consultations and
-    work-sharing dossiers (these for examiners, policy officers and office admins of
-    IP offices only).
+    """Search Academy courses, practice questions and positions, policy updates,
+    consultations, meetings, cooperation proposals and work-sharing dossiers (these for
+    examiners, policy officers and office admins of IP offices only).
 
     Only what the caller may read is found, counted and faceted. Ranking: exact title
     first, then the caller's language (Accept-Language / language cookie), then the
     most recent. Statuses: 200 results (possibly none); 401 a token was sent but is
     wrong or revoked; 403 not used; 422 a parameter is not valid (unknown kind or
-    language, page out of range, empty q).
+    language, page out of range, empty q); 429 too many searches from one address.
     """
     from ninja.errors import ValidationError
+
+    ratelimit.check("search", ratelimit.by_address(request))
 
     errors = []
     if filters.kind and filters.kind not in KINDS:

@@ -230,13 +230,120 @@ def _dossier_document(application: Any) -> Document:
     )
 
 
+# Academy courses (ipcoop.academy) ---------------------------------------------------
+
+
+def _all_languages(value: Any) -> list[str]:
+    """Every translation of a translatable field ({lang: text}), English first."""
+    if not isinstance(value, dict):
+        return [str(value or "")]
+    return [v for _k, v in sorted(value.items(), key=lambda kv: kv[0] != "en") if v]
+
+
+def _course_document(course: Any) -> Document:
+    # Only published courses are in the kind's queryset, and they are public: a draft
+    # is never indexed (index_item removes a course that leaves the queryset).
+    title = (course.title or {}).get("en") or next(iter(_all_languages(course.title)), "")
+    lessons = []
+    for lesson in course.lessons.all():
+        version = lesson.published_version
+        if version is None:
+            continue
+        lessons += _all_languages(version.title)
+        for points in (version.key_points or {}).values():
+            lessons += [p for p in points if p]
+    body = "\n".join([*_all_languages(course.title)[1:], *_all_languages(course.summary), *lessons])
+    return Document(
+        title=title,
+        body=body,
+        url=reverse("academy:course", args=[course.slug]),
+        created_at=course.created_at,
+        updated_at=course.updated_at,
+        audience=Audience.PUBLIC,
+        visibility=Visibility.PUBLIC,
+        tags=[course.audience, course.level, *course.topics],
+        extra=" ".join(f"SDG {n}" for n in course.sdgs),
+        language="en" if (course.title or {}).get("en") else "",
+    )
+
+
+# Meetings (ipcoop.meetings) ----------------------------------------------------------
+
+
+def _meeting_document(meeting: Any) -> Document:
+    # access.meetings_q: "public" everyone; "offices" every cooperating organisation's
+    # staff and platform admins; always the staff of the organiser and participants.
+    offices = [meeting.organiser, *meeting.participants.all()]
+    if meeting.visibility == "public":
+        audience, allowed = Audience.PUBLIC, set()
+    elif meeting.visibility == "offices":
+        audience, allowed = Audience.OFFICES, set()
+    else:
+        audience, allowed = Audience.ORGANISATIONS, {o.pk for o in offices}
+    agenda = [item.title for item in meeting.agenda_items.all()]
+    return Document(
+        title=meeting.title,
+        body="\n".join([_text(meeting.description), meeting.venue, *agenda]).strip(),
+        url=meeting.get_absolute_url(),
+        created_at=meeting.created_at,
+        updated_at=meeting.updated_at,
+        audience=audience,
+        visibility=meeting.visibility,
+        office_id=meeting.organiser_id,
+        allowed=allowed,
+        tags=[meeting.format, meeting.status],
+        extra=" ".join(f"{o.short_name} {o.code}" for o in offices),
+    )
+
+
+# Cooperation proposals (ipcoop.proposals) ----------------------------------------------
+
+
+def _proposal_document(proposal: Any) -> Document:
+    # access.proposals_q: a draft only for the proposing offices' staff; afterwards
+    # "public", "offices" (every cooperating organisation's staff and platform admins)
+    # or "participants" (the proposing and participating offices' staff).
+    proposing = list(proposal.proposing_offices.all())
+    participating = list(proposal.participating_offices.all())
+    if proposal.state == "draft":
+        audience, allowed = Audience.ORGANISATIONS, {o.pk for o in proposing}
+    elif proposal.visibility == "public":
+        audience, allowed = Audience.PUBLIC, set()
+    elif proposal.visibility == "offices":
+        audience, allowed = Audience.OFFICES, set()
+    else:
+        audience, allowed = Audience.ORGANISATIONS, {o.pk for o in proposing + participating}
+    body = "\n".join(
+        _text(part) for part in (proposal.problem, proposal.activity, proposal.outcome)
+    )
+    return Document(
+        title=proposal.title,
+        body=body,
+        url=proposal.get_absolute_url(),
+        created_at=proposal.created_at,
+        updated_at=proposal.updated_at,
+        audience=audience,
+        visibility=proposal.visibility,
+        office_id=proposing[0].pk if proposing else None,
+        allowed=allowed,
+        tags=[proposal.pillar, proposal.area, proposal.state],
+        extra=" ".join(f"{o.short_name} {o.code}" for o in proposing + participating),
+    )
+
+
 def _models() -> dict[str, Any]:
+    from ipcoop.academy.models import Course
     from ipcoop.exchange.consultations.models import Consultation
     from ipcoop.exchange.practice.models import OfficePosition, PracticeQuestion
     from ipcoop.exchange.updates.models import PolicyUpdate
+    from ipcoop.meetings.models import Meeting
+    from ipcoop.proposals.models import Proposal
     from ipcoop.worksharing.models import Application
 
     return {
+        "course": Course,
+        "meeting": Meeting,
+        "proposal": Proposal,
         "question": PracticeQuestion,
         "position": OfficePosition,
         "update": PolicyUpdate,
@@ -313,5 +420,49 @@ register(
             .order_by("pk")
         ),
         document=_dossier_document,
+    )
+)
+register(
+    Kind(
+        name="course",
+        label=_("Course"),
+        plural=_("Courses"),
+        model="academy.Course",
+        queryset=lambda: (
+            _models()["course"]
+            .objects.filter(status="published")
+            .prefetch_related("lessons__published_version")
+            .order_by("pk")
+        ),
+        document=_course_document,
+    )
+)
+register(
+    Kind(
+        name="meeting",
+        label=_("Meeting"),
+        plural=_("Meetings"),
+        model="meetings.Meeting",
+        queryset=lambda: (
+            _models()["meeting"]
+            .objects.select_related("organiser")
+            .prefetch_related("participants", "agenda_items")
+            .order_by("pk")
+        ),
+        document=_meeting_document,
+    )
+)
+register(
+    Kind(
+        name="proposal",
+        label=_("Cooperation proposal"),
+        plural=_("Cooperation proposals"),
+        model="proposals.Proposal",
+        queryset=lambda: (
+            _models()["proposal"]
+            .objects.prefetch_related("proposing_offices", "participating_offices")
+            .order_by("pk")
+        ),
+        document=_proposal_document,
     )
 )

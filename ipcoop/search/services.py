@@ -335,7 +335,7 @@ def _first_matches_postgresql(
        the term.
     2. A term seen there at least ``MIN_SEEN`` times is common here: at that rate the
        rest of the cap lies in the next ``expected`` ids; if that is at most
-       ``SCAN_ROWS``, half as many again are read the same way, stopping at the cap.
+       ``SCAN_ROWS``, a fifth more are read the same way, stopping at the cap.
     3. Otherwise the trigram index, over the older ids, in the order of the table
        (no sorting), stopping at what is still missing (``PROBE`` times that if step
        1 saw the term at all): for a rare, medium or frequent term that is every
@@ -344,9 +344,11 @@ def _first_matches_postgresql(
     4. Then ranges of ids below, newest first, through the trigram index with the
        range as its second column (``id / BUCKET``): the index hands over only the
        candidates in the range (and, for a visitor, only public ones: the audience is
-       its third column). The first range is sized from the rate seen in step 1
-       (half as large again), or is ``4 * NEWEST`` ids after step 3; each next one
-       is twice the last, until the cap is reached or the ids run out.
+       its third column). Each range is sized from the rate of matches seen in the
+       last one (a fifth more; the first from step 1), or, after a range with none or
+       after step 3, twice the last (``4 * NEWEST`` ids first), until the cap is
+       reached or the ids run out. (Every candidate in a range is rechecked before
+       sorting, so a range much larger than needed costs time.)
 
     Each step reads its id range completely or up to what is still missing, so
     together they return exactly what one query ordered by id would. The access
@@ -373,9 +375,10 @@ def _first_matches_postgresql(
         return list(matched.values_list(*columns)[:limit])
 
     def planner(**settings: str) -> None:
-        if connection.vendor == "postgresql":
-            for name, value in settings.items():
-                cursor.execute(f"SET LOCAL {name} = {value}")
+        if connection.vendor == "postgresql":  # one round trip (constant SQL)
+            cursor.execute(
+                "; ".join(f"SET LOCAL {name} = {value}" for name, value in settings.items())
+            )
 
     with transaction.atomic(), connection.cursor() as cursor:
         planner(jit="off")
@@ -389,7 +392,7 @@ def _first_matches_postgresql(
         span = None
         if seen >= MIN_SEEN:
             expected = -(-(CAP + 1 - seen) * NEWEST // seen)  # ids to read at that rate
-            span = expected * 3 // 2
+            span = expected * 6 // 5
             if expected <= SCAN_ROWS or not indexed:  # 2.
                 rows += run(scan, high - span, high, CAP + 1 - len(rows))
                 high -= span
@@ -403,9 +406,10 @@ def _first_matches_postgresql(
             # Seen in the newest ids, yet rarely: likely a few thousand matches, all of
             # which this reads. Not seen there: rare, or the newest ids hold none.
             limit = (PROBE if seen else 1) * need
+            # The trigram index, not a scan that would have to read up to the end: kept
+            # for step 4 too, whose ranges are read through the same index.
             planner(enable_seqscan="off", enable_indexscan="off")
             probe = run(_matching(terms), None, high, limit, ordered=False)
-            planner(enable_seqscan="on", enable_indexscan="on")
             if len(probe) < limit:  # every match below: the newest of them
                 return rows + sorted(probe, key=lambda row: row[0], reverse=True)[:need]
             # More than that: where in the ids is not known (the table's order follows
@@ -413,8 +417,13 @@ def _first_matches_postgresql(
             span = 4 * NEWEST
         while len(rows) <= CAP and high >= bottom:  # 4.
             low = high - span
-            rows += run(_matching(terms) & _ids_above(low), low, high, CAP + 1 - len(rows))
-            high, span = low, span * 2
+            found = run(_matching(terms) & _ids_above(low), low, high, CAP + 1 - len(rows))
+            rows += found
+            # Next: as many ids as the rate just seen says hold the rest (a fifth more),
+            # or twice as many as this time if it held none.
+            missing = CAP + 1 - len(rows)
+            span = -(-6 * missing * span // (5 * len(found))) if found else span * 2
+            high = low
     return rows
 
 

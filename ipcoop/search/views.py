@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from ipcoop import ratelimit
 from ipcoop.search import services
 from ipcoop.search.forms import SearchForm
 
@@ -57,6 +58,7 @@ def _facet_links(request: HttpRequest, found: services.Results) -> list[dict[str
     return facets
 
 
+@ratelimit.limit("search", methods=frozenset({"GET"}))
 def results(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     found = None

@@ -31,6 +31,7 @@ from ipcoop.notifications.models import Notification
 from ipcoop.notifications.services import notify
 from ipcoop.people.models import AuditAction, Organisation, OrganisationKind, User
 from ipcoop.people.services import record_event
+from ipcoop.search.services import index_item as index_for_search
 from ipcoop.worksharing.models import (
     Application,
     ApplicationStatus,
@@ -292,6 +293,7 @@ def save_application(
     )
     recompute_families(application_ids=[application.pk], old_family_ids=[old_family])
     application.refresh_from_db(fields=["family_id"])
+    index_for_search(application)
     return application, created
 
 
@@ -582,6 +584,8 @@ def add_work_product(
             _store_documents(product, checked, by, written)
             if kind == WorkProductKind.FINAL_DECISION:
                 Application.objects.filter(pk=application.pk).update(status=decision)
+                application.status = decision
+                index_for_search(application)
             notify_watchers(work_product=product, author=by)
     except BaseException:
         _delete_files(written)
@@ -718,6 +722,7 @@ def answer_request(
                 application.visibility = Visibility.SELECTED
                 application.save(update_fields=["visibility", "updated_at"])
             application.shared_with.add(share_request.requesting_office_id)
+            index_for_search(application)
         share_request.status = RequestStatus.SHARED
     else:
         if not reason.strip():

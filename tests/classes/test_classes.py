@@ -203,3 +203,15 @@ def test_teacher_removes_a_child_and_their_data(personas, school_class, child):
     client.post(f"/classes/{school_class.pk}/children/{child.pk}/remove/")
     assert not ClassMember.objects.filter(pk=child.pk).exists()
     assert not User.objects.filter(pk=child.user_id).exists()
+
+
+def test_a_childs_name_never_reaches_the_audit_log(personas, school_class):
+    from ipcoop.people.models import AuditEvent
+
+    member = join(school_class, name="Somchai Jaidee")
+    assert member.user.display_name == "Somchai Jaidee"
+    events = AuditEvent.objects.filter(object_id=str(member.user.pk))
+    assert events.exists()
+    assert not any("Somchai" in e.object_repr or "Somchai" in e.actor_name for e in events)
+    page = client_for(personas.platform_admin).get("/account/audit/").text
+    assert "Somchai" not in page

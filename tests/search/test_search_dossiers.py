@@ -160,3 +160,40 @@ def test_a_dossier_narrowed_before_the_index_catches_up_is_not_found(personas, d
     assert ("dossier", offices.pk) not in found(personas.th_examiner, MARK)
     assert search(user=personas.th_examiner, query=MARK).total == 0
     assert ("dossier", offices.pk) in found(personas.kipo_examiner, MARK)
+
+
+def test_saving_a_dossier_keeps_the_index_current_without_a_reindex(personas):
+    application = save(
+        "kr-kipo", "10-2023-0030001", visibility="offices", applicant="Numbat Devices"
+    )
+    assert found(personas.th_examiner, "numbat") == {("dossier", application.pk)}
+    # Withholding the applicant later takes the name out of the index at once.
+    save(
+        "kr-kipo",
+        "10-2023-0030001",
+        visibility="offices",
+        applicant="Numbat Devices",
+        applicant_withheld=True,
+    )
+    assert found(personas.th_examiner, "numbat") == set()
+
+
+def test_sharing_results_on_request_lets_the_requesting_office_find_the_dossier(personas):
+    own = save("kr-kipo", "10-2023-0030002", visibility="own", title=f"{MARK} gearbox")
+    # IPOS's application claims the KIPO one's priority: one family.
+    singapore = save(
+        "sg-ipos",
+        "10202400777X",
+        visibility="own",
+        filing_date=dt.date(2024, 2, 1),
+        priorities=[{"country": "KR", "number": "10-2023-0030002", "date": dt.date(2023, 3, 1)}],
+    )
+    assert found(personas.ipos_policy, "gearbox") == set()
+    request = worksharing.request_results(
+        by=personas.ipos_admin,
+        application=singapore,
+        to_office=personas.kipo,
+        due_date=dt.date.today() + dt.timedelta(days=30),
+    )
+    worksharing.answer_request(by=personas.kipo_admin, share_request=request, share=True)
+    assert found(personas.ipos_policy, "gearbox") == {("dossier", own.pk)}

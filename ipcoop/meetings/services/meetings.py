@@ -33,6 +33,7 @@ from ipcoop.meetings.models import (
 from ipcoop.notifications.models import Kind
 from ipcoop.notifications.services import notify, people_of_offices
 from ipcoop.people.models import Organisation, User
+from ipcoop.search.services import index_item as index_for_search
 
 # A change is urgent (e-mailed at once) when the meeting is this close.
 URGENT_WITHIN = timedelta(hours=48)
@@ -277,6 +278,7 @@ def create_meeting(
         key=f"meeting-invitation:{meeting.pk}",
         actor=by,
     )
+    index_for_search(meeting)
     return meeting
 
 
@@ -357,6 +359,7 @@ def update_meeting(*, by: User, meeting: Meeting, **changes: Any) -> Meeting:
             key=f"meeting-changed:{meeting.pk}:{meeting.sequence}",
             actor=by,
         )
+    index_for_search(meeting)
     return meeting
 
 
@@ -384,6 +387,7 @@ def cancel_meeting(*, by: User, meeting: Meeting) -> Meeting:
         key=f"meeting-cancelled:{meeting.pk}",
         actor=by,
     )
+    index_for_search(meeting)
     return meeting
 
 
@@ -478,13 +482,17 @@ def add_agenda_item(
     item.practice_questions.set(list(practice_questions))
     item.policy_updates.set(list(policy_updates))
     item.proposals.set(list(proposals))
+    index_for_search(item.meeting)
     return item
 
 
 @transaction.atomic
 def remove_agenda_item(*, item: AgendaItem) -> None:
-    """Side effects: deletes the AgendaItem (its links to papers go with it)."""
+    """Side effects: deletes the AgendaItem (its links to papers go with it) and
+    updates the meeting in the search index."""
+    meeting = item.meeting
     item.delete()
+    index_for_search(meeting)
 
 
 @transaction.atomic
