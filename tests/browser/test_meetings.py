@@ -50,8 +50,8 @@ def test_organiser_finds_a_common_slot_and_the_meeting_shows_three_local_times(
     for label in ("KIPO (KR)", "IPD (MM)", "IPOPHL (PH)"):
         page.get_by_label(label).check()
     page.get_by_label("Duration in minutes").fill("60")
-    page.get_by_label(re.compile(r"^From")).fill(first.isoformat())
-    page.get_by_label(re.compile(r"^To\b")).fill(last.isoformat())
+    page.get_by_label(re.compile(r"^First day")).fill(first.isoformat())
+    page.get_by_label(re.compile(r"^Last day")).fill(last.isoformat())
     page.get_by_role("button", name="Find times").click()
 
     results = page.locator("#slot-results")
