@@ -187,7 +187,8 @@ SIGNIN_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "5"))
 SIGNIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("SIGNIN_FAILURE_WINDOW_MINUTES", "15"))
 SIGNIN_FAILURE_LIMIT_PER_ADDRESS = int(os.environ.get("SIGNIN_FAILURE_LIMIT_PER_ADDRESS", "30"))
 # Office staff (office admin, examiner, policy officer of an IP office or the Secretariat)
-# must set up two-factor sign-in (TOTP) before anything else; on in every environment
+# and platform admins must set up two-factor sign-in (TOTP) before anything else; on in
+# every environment
 # (the demo accounts for office staff have a known demo secret: see seed-demo).
 REQUIRE_STAFF_TWO_FACTOR = env_bool("REQUIRE_STAFF_TWO_FACTOR", True)
 
