@@ -6,23 +6,34 @@ from __future__ import annotations
 import re
 import zlib
 
-_OBJECT = re.compile(rb"(\d+) 0 obj(.*?)endobj", re.S)
-_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
+_HEADER = re.compile(rb"(\d+) 0 obj")
+_STREAM_START = re.compile(rb"stream\r?\n")
+_LENGTH = re.compile(rb"/Length (\d+)(?! \d+ R)")
 _ESCAPE = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 _TOKENS = re.compile(rb"/(F\d+)\s+[\d.]+\s+Tf|\(((?:\\.|[^\\)])*)\)\s*Tj|\bET\b", re.S)
 
 
 def _objects(pdf: bytes) -> dict[int, tuple[bytes, bytes | None]]:
+    """Every object's dictionary and (decoded) stream. Streams are cut by their /Length,
+    never by searching for "endstream", which compressed bytes may happen to contain."""
     result = {}
-    for match in _OBJECT.finditer(pdf):
-        body = match.group(2)
-        stream = _STREAM.search(body)
-        data = None
-        if stream:
-            data = stream.group(1)
-            if b"FlateDecode" in body[: stream.start()]:
-                data = zlib.decompress(data)
-        result[int(match.group(1))] = (body, data)
+    position = 0
+    while (header := _HEADER.search(pdf, position)) is not None:
+        start = header.end()
+        end = pdf.find(b"endobj", start)
+        stream = _STREAM_START.search(pdf, start)
+        if stream is None or stream.start() > end:
+            result[int(header.group(1))] = (pdf[start:end], None)
+            position = end + len(b"endobj")
+            continue
+        body = pdf[start : stream.start()]
+        length = _LENGTH.search(body)
+        assert length, f"object {header.group(1)!r} has no direct /Length"
+        data = pdf[stream.end() : stream.end() + int(length.group(1))]
+        if b"FlateDecode" in body:
+            data = zlib.decompress(data)
+        result[int(header.group(1))] = (body, data)
+        position = pdf.find(b"endobj", stream.end() + int(length.group(1))) + len(b"endobj")
     return result
 
 
