@@ -110,3 +110,17 @@ def test_api_docs_are_served_from_this_host(client):
     assert "swagger-ui-bundle.js" in response.text
     assert "cdn." not in response.text
     assert "https://" not in response.text
+
+
+def test_nul_characters_are_refused_before_any_view(db, client):
+    response = client.post(
+        "/api/v1/me/tokens",
+        '{"name": "a\\u0000b"}',
+        content_type="application/json",
+        HTTP_AUTHORIZATION="Bearer ipc_wrong",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_request"
+    assert "NUL" in response.json()["message"]
+    assert client.get("/search/?q=a%00b").status_code == 400
+    assert client.get("/api/v1/search?q=a%00b").status_code == 400

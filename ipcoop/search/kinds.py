@@ -270,6 +270,12 @@ def _course_document(course: Any) -> Document:
 # Meetings (ipcoop.meetings) ----------------------------------------------------------
 
 
+def _short_visibility(value: str) -> str:
+    """The index's visibility label (10 characters at most): "participants" is the
+    "selected" organisations of the shared items."""
+    return Visibility.SELECTED if value == "participants" else value
+
+
 def _meeting_document(meeting: Any) -> Document:
     # access.meetings_q: "public" everyone; "offices" every cooperating organisation's
     # staff and platform admins; always the staff of the organiser and participants.
@@ -288,7 +294,7 @@ def _meeting_document(meeting: Any) -> Document:
         created_at=meeting.created_at,
         updated_at=meeting.updated_at,
         audience=audience,
-        visibility=meeting.visibility,
+        visibility=_short_visibility(meeting.visibility),
         office_id=meeting.organiser_id,
         allowed=allowed,
         tags=[meeting.format, meeting.status],
@@ -323,7 +329,7 @@ def _proposal_document(proposal: Any) -> Document:
         created_at=proposal.created_at,
         updated_at=proposal.updated_at,
         audience=audience,
-        visibility=proposal.visibility,
+        visibility="draft" if proposal.state == "draft" else _short_visibility(proposal.visibility),
         office_id=proposing[0].pk if proposing else None,
         allowed=allowed,
         tags=[proposal.pillar, proposal.area, proposal.state],

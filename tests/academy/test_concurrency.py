@@ -22,7 +22,7 @@ from tests.conftest import make_user
         "(table locked); there the race is simulated in test_player.py"
     ),
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_simultaneous_requests_with_one_key_record_one_attempt():
     import_package(package(), publish=True)
     learner = make_user("racer")

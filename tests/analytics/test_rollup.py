@@ -154,7 +154,7 @@ def test_rollup_is_idempotent(world):
     assert LearnerSeen.objects.count() == seen
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="SQLite takes the whole database's write lock: one writer at a time anyway",
