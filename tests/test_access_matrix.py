@@ -98,7 +98,8 @@ ROUTES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "people:new_recovery_codes": ({}, POST_ONLY_SIGNED_IN),
     "people:signup": ({}, ANONYMOUS_ONLY),
     "people:profile": ({}, SIGNED_IN),
-    "people:tokens": ({}, SIGNED_IN),
+    # Children in a class have no API tokens.
+    "people:tokens": ({}, rule(tuple(p for p in SIGNED_IN_PERSONAS if p != "child"))),
     "people:revoke_token": ({"pk": "token_id"}, POST_ONLY_SIGNED_IN),
     "people:audit_log": ({}, rule(["kipo_admin", "platform_admin"])),
     "people:members": ({"slug": "org_slug"}, rule(["kipo_admin", "platform_admin"])),

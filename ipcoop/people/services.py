@@ -19,7 +19,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ipcoop.access import forget_roles
+from ipcoop.access import forget_roles, is_child
 from ipcoop.lib import tokens
 from ipcoop.lib.net import client_address
 from ipcoop.people.models import (
@@ -324,7 +324,10 @@ def create_token(
 
     Returns the stored token and the secret, which is shown once and never stored.
     Side effects: creates an ApiToken (digest only) and a token-created audit event.
+    Children in a class have no API tokens (their accounts are kept to the class).
     """
+    if is_child(user):
+        raise ValidationError(_("Accounts of children in a class have no API tokens."))
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Give the token a name, e.g. 'office system'.")})

@@ -179,9 +179,16 @@ def profile(request: HttpRequest) -> HttpResponse:
             "time_zone": user.time_zone,
         },
     )
+    child = access.is_child(user)
+    if child:
+        # A child's name is the one their class knows them by, and they give no e-mail.
+        del form.fields["display_name"], form.fields["email"]
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if child:
+            data.update(display_name=user.display_name, email="")
         try:
-            services.update_profile(user=user, **form.cleaned_data)
+            services.update_profile(user=user, **data)
         except ValidationError as error:
             user.refresh_from_db()
             add_service_errors(form, error)
@@ -193,6 +200,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         "form": form,
         "memberships": memberships,
         "two_factor_on": two_factor.has_two_factor(user),
+        "child": child,
     }
     return render(request, "people/profile.html", context)
 
@@ -316,6 +324,8 @@ NEW_TOKEN_SESSION_KEY = "ipcoop_new_token"  # noqa: S105 (a session key)
 
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
+    if access.is_child(request.user):
+        raise Http404
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -215,3 +215,24 @@ def test_a_childs_name_never_reaches_the_audit_log(personas, school_class):
     assert not any("Somchai" in e.object_repr or "Somchai" in e.actor_name for e in events)
     page = client_for(personas.platform_admin).get("/account/audit/").text
     assert "Somchai" not in page
+
+
+def test_a_child_gives_no_e_mail_and_has_no_api_tokens(school_class):
+    member = join(school_class, name="Minji")
+    client = client_for(member.user)
+    profile = client.get("/account/profile/").text
+    assert 'name="email"' not in profile
+    assert 'name="display_name"' not in profile
+    assert "Manage your API tokens" not in profile
+    saved = client.post(
+        "/account/profile/",
+        {"preferred_language": "ko", "country": "KR", "time_zone": "Asia/Seoul", "email": "x@y.z"},
+    )
+    assert saved.status_code == 302
+    member.user.refresh_from_db()
+    assert (member.user.email, member.user.display_name) == ("", "Minji")
+    assert member.user.preferred_language == "ko"
+    assert client.get("/account/tokens/").status_code == 404
+    api = client.post("/api/v1/me/tokens", {"name": "script"}, content_type="application/json")
+    assert api.status_code == 422
+    assert not member.user.api_tokens.exists()
