@@ -27,7 +27,8 @@ SECRET = "live-" + "Vb3Nc4Hd5Jf6Gt0Ws8Ey1Ru2Ti3Oo4Pa5Sd6Fg7Hh8Jk9q8Zr1x7Kp2Lm9"
 SIGNING_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
 PASSWORD = "live-check-Password-2026"
 PAGES = ["/", "/academy/", "/cooperation/", "/account/signin/", "/api/v1/docs"]
-TRACE_MARKS = ("Traceback", 'File "', "django.", "site-packages", "/work/", "Exception Value")
+# Signs of a stack trace, and the checkout's own path (never shown to a visitor).
+TRACE_MARKS = ("Traceback", 'File "', "django.", "site-packages", str(ROOT), "Exception Value")
 
 SETUP = """
 import django
