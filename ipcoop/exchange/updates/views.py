@@ -22,6 +22,7 @@ from ipcoop.exchange.updates.models import PolicyUpdate
 from ipcoop.lib.markup import render_markdown
 from ipcoop.people.models import Organisation
 from ipcoop.web.forms import add_service_errors
+from ipcoop.web.secret_address import secret_address_page
 
 PER_PAGE = 20
 
@@ -180,29 +181,17 @@ def atom_private(request: HttpRequest, secret: str) -> HttpResponse:
     return response
 
 
-# The new feed address waits in the session for exactly one page view.
-NEW_FEED_SESSION_KEY = "ipcoop_new_feed_secret"
-
-
 @login_required
 def feed_token(request: HttpRequest) -> HttpResponse:
     """The private feed address: make it (again) or revoke it."""
-    if request.method == "POST":
-        if request.POST.get("action") == "revoke":
-            services.revoke_feed_token(user=request.user)
-            messages.success(request, _("Your private feed address no longer works."))
-        else:
-            _token, secret = services.create_feed_token(user=request.user)
-            request.session[NEW_FEED_SESSION_KEY] = secret
-        return redirect("updates:feed_token")
-    secret = request.session.pop(NEW_FEED_SESSION_KEY, None)
-    context = {
-        "token": services.active_feed_token(request.user),
-        "new_url": request.build_absolute_uri(reverse("updates:atom_private", args=[secret]))
-        if secret
-        else None,
-        "public_url": request.build_absolute_uri(reverse("updates:atom")),
-    }
-    response = render(request, "updates/feed_token.html", context)
-    response["Cache-Control"] = "no-store"
-    return response
+    return secret_address_page(
+        request,
+        create=services.create_feed_token,
+        revoke=services.revoke_feed_token,
+        active=services.active_feed_token,
+        address_url_name="updates:atom_private",
+        page_url_name="updates:feed_token",
+        template="updates/feed_token.html",
+        revoked_message=_("Your private feed address no longer works."),
+        extra={"public_url": request.build_absolute_uri(reverse("updates:atom"))},
+    )

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ipcoop import access
 from ipcoop.meetings import ical, services
 from ipcoop.meetings.models import Meeting
+from ipcoop.web.secret_address import secret_address_page
 
 FEED_LIMIT = 500
 
@@ -38,27 +36,16 @@ def calendar_feed(request: HttpRequest, secret: str) -> HttpResponse:
     return response
 
 
-NEW_CALENDAR_SESSION_KEY = "ipcoop_new_calendar_secret"
-
-
 @login_required
 def calendar_token(request: HttpRequest) -> HttpResponse:
     """The personal calendar address: make it (again) or revoke it."""
-    if request.method == "POST":
-        if request.POST.get("action") == "revoke":
-            services.revoke_calendar_token(user=request.user)
-            messages.success(request, _("Your calendar address no longer works."))
-        else:
-            _token, secret = services.create_calendar_token(user=request.user)
-            request.session[NEW_CALENDAR_SESSION_KEY] = secret
-        return redirect("meetings:calendar_token")
-    secret = request.session.pop(NEW_CALENDAR_SESSION_KEY, None)
-    context = {
-        "token": services.active_calendar_token(request.user),
-        "new_url": request.build_absolute_uri(reverse("meetings:calendar_feed", args=[secret]))
-        if secret
-        else None,
-    }
-    response = render(request, "meetings/calendar_token.html", context)
-    response["Cache-Control"] = "no-store"
-    return response
+    return secret_address_page(
+        request,
+        create=services.create_calendar_token,
+        revoke=services.revoke_calendar_token,
+        active=services.active_calendar_token,
+        address_url_name="meetings:calendar_feed",
+        page_url_name="meetings:calendar_token",
+        template="meetings/calendar_token.html",
+        revoked_message=_("Your calendar address no longer works."),
+    )
