@@ -1061,9 +1061,22 @@ def class_membership(user: User | AnonymousUser | None) -> Any:
     """The user's place in a class (with the class and any consent), or None."""
     if user is None or not user.is_authenticated:
         return None
-    from ipcoop.classes.models import ClassMember
+    # Read once per user object (a request's user asks several times per page).
+    member = getattr(user, "_ipcoop_class_membership", _UNREAD)
+    if member is _UNREAD:
+        from ipcoop.classes.models import ClassMember
 
-    return ClassMember.objects.select_related("school_class", "consent").filter(user=user).first()
+        member = ClassMember.objects.select_related("school_class", "consent").filter(user=user)
+        member = user._ipcoop_class_membership = member.first()
+    return member
+
+
+_UNREAD = object()
+
+
+def forget_class_membership(user: User) -> None:
+    """Drop the membership read by ``class_membership`` after its consent changed."""
+    user.__dict__.pop("_ipcoop_class_membership", None)
 
 
 def is_child(user: User | AnonymousUser | None) -> bool:

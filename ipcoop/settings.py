@@ -125,6 +125,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "ipcoop.people.middleware.TwoFactorRequiredMiddleware",
+    "ipcoop.web.pagecache.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "ipcoop.urls"
@@ -260,6 +261,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Public pages as visitors see them, kept for seconds in each worker's memory
+# (ipcoop/web/pagecache.py): faster than any network cache, and nothing to share.
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "public-pages",
+    "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PUBLIC_PAGE_CACHE_ENTRIES", "2000"))},
+}
 
 # E-mail goes to the console in development and to an SMTP server in production.
 EMAIL_BACKEND_PATH = os.environ.get(

@@ -11,11 +11,21 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from ipcoop.people import services
 from ipcoop.people.models import Organisation, Role, User
 
 PASSWORD = "correct horse battery staple 42"
+
+
+@pytest.fixture(autouse=True)
+def _english_to_start_with():
+    """Every test starts in English: a request in another language (a learner's
+    preferred language, say) leaves that language active in the thread afterwards."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 def make_user(username: str, role: str | None = None, org: str | None = None, **extra) -> User:

@@ -12,7 +12,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Tests change data and look again at once; tests/test_pagecache.py turns this on.
+    "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 # Static files from the apps' folders, as in development (no collectstatic before tests).
 WHITENOISE_USE_FINDERS = True

@@ -392,7 +392,8 @@ def next_step(learner: Any, course: Course | None = None, lang: str = "en") -> N
             published_version__isnull=False,
         )
         .exclude(position=10**6)
-        .select_related("published_version", "course"),
+        .select_related("published_version", "course")
+        .defer(*(f"published_version__{name}" for name in services.VERSION_TEXTS)),
         key=lambda lesson: (order[lesson.course_id], lesson.position, lesson.pk),
     )
     codes = {code for lesson in lessons for code in lesson.published_version.objectives}

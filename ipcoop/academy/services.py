@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -263,21 +264,30 @@ def _count_answer(learner: Any, objective_id: int, correct: bool, when: Any) -> 
     return progress
 
 
+# How often a lesson opened again moves the learner's "last place" forward: opening
+# the same lesson several times a minute writes once.
+TOUCH_INTERVAL = timedelta(seconds=60)
+
+
 def _touch_lesson(learner: Any, lesson_id: int, course_id: int) -> LessonProgress:
-    progress, _created = LessonProgress.objects.get_or_create(
+    progress, created = LessonProgress.objects.get_or_create(
         learner=learner,
         lesson_id=lesson_id,
         defaults={"course_id": course_id, "status": ProgressStatus.IN_PROGRESS},
     )
-    if not _created:
-        LessonProgress.objects.filter(pk=progress.pk).update(updated_at=timezone.now())
+    now = timezone.now()
+    if not created and progress.updated_at < now - TOUCH_INTERVAL:
+        LessonProgress.objects.filter(pk=progress.pk).update(updated_at=now)
     return progress
 
 
-@transaction.atomic
 def start_lesson(*, learner: Any, lesson: Lesson) -> LessonProgress:
     """Side effects: the learner's progress on the lesson becomes "in progress"
-    (unless already there or completed) and is marked as the last place visited."""
+    (unless already there or completed) and is marked as the last place visited.
+
+    One statement at a time, outside a transaction: opening a lesson reads, and writes
+    only for a first visit or a visit a minute after the last one (on SQLite a
+    transaction would take the database's write lock on every lesson opened)."""
     return _touch_lesson(learner, lesson.pk, lesson.course_id)
 
 
@@ -892,11 +902,18 @@ def questions_for_lessons(
     return result
 
 
+# A lesson version's texts in every language: left out where only titles are shown.
+VERSION_TEXTS = ("body", "key_points", "images", "video", "sources")
+
+
 def published_lessons(course: Course) -> list[Lesson]:
+    """The course's published lessons in order, with their unit and published version
+    (titles, minutes and objectives; the texts are not read)."""
     return list(
         course.lessons.filter(published_version__isnull=False)
         .exclude(position=10**6)
         .select_related("published_version", "unit")
+        .defer(*(f"published_version__{name}" for name in VERSION_TEXTS))
         .order_by("position", "pk")
     )
 

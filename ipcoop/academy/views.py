@@ -29,6 +29,7 @@ from ipcoop.academy.models import (
     Topic,
 )
 from ipcoop.classes import unstored
+from ipcoop.web.pagecache import public_page
 
 
 def _course(request: HttpRequest, slug: str) -> Course:
@@ -46,6 +47,7 @@ def _lesson(request: HttpRequest, course: Course, lesson_slug: str) -> Lesson:
         raise Http404 from None
 
 
+@public_page(30)
 def catalogue(request: HttpRequest) -> HttpResponse:
     form = CatalogueFilter(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -77,6 +79,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page(30)
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     course = _course(request, slug)
     lang = current_language()
@@ -126,11 +129,17 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _player_context(
-    request: HttpRequest, course: Course, lesson: Lesson, *, results: dict | None = None
+    request: HttpRequest,
+    course: Course,
+    lesson: Lesson,
+    *,
+    results: dict | None = None,
+    lessons: list[Lesson] | None = None,
 ) -> dict:
     lang = current_language()
     version = lesson.published_version or lesson.latest_version
-    lessons = services.published_lessons(course)
+    if lessons is None:
+        lessons = services.published_lessons(course)
     ids = [item.pk for item in lessons]
     position = ids.index(lesson.pk) if lesson.pk in ids else None
     previous = lessons[position - 1] if position else None
@@ -172,7 +181,7 @@ def lesson_detail(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResp
             services.start_lesson(learner=request.user, lesson=lesson)
         else:
             unstored.start_lesson(request.session, lesson)
-    context = _player_context(request, course, lesson)
+    context = _player_context(request, course, lesson, lessons=lessons)
     return render(request, unstored.lesson_template(request, context), context)
 
 

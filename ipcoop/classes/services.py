@@ -277,6 +277,7 @@ def set_consent_age(*, by: User, member: ClassMember, at_or_over: bool) -> Class
     _require_teacher_of(by, member.school_class)
     member.at_or_over_consent_age = bool(at_or_over)
     member.save(update_fields=["at_or_over_consent_age"])
+    access.forget_class_membership(member.user)
     return member
 
 
@@ -313,6 +314,7 @@ def record_consent(
             }
         )
     Consent.objects.filter(member=member).delete()
+    access.forget_class_membership(member.user)
     return Consent.objects.create(
         member=member,
         method=method,
@@ -330,6 +332,7 @@ def withdraw_consent(*, by: User, member: ClassMember) -> None:
     child."""
     _require_teacher_of(by, member.school_class)
     Consent.objects.filter(member=member).delete()
+    access.forget_class_membership(member.user)
 
 
 @transaction.atomic

@@ -4,6 +4,8 @@ Authors' text goes through Markdown and then through an allow-list sanitiser
 (nh3): no scripts, no event handlers, no style attributes, no javascript: links.
 """
 
+import functools
+
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -55,8 +57,17 @@ ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
 
 def render_markdown(text: str) -> SafeString:
-    """Markdown to sanitised HTML. Raw HTML in the source is escaped or stripped."""
-    html = markdown.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
+    """Markdown to sanitised HTML. Raw HTML in the source is escaped or stripped.
+
+    A pure function of the text, so the HTML of texts seen lately is kept in memory:
+    a lesson's paragraphs and questions are rendered once per process, not per request.
+    """
+    return _render_markdown(text or "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _render_markdown(text: str) -> SafeString:
+    html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

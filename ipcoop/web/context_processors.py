@@ -1,10 +1,13 @@
 """What every page's shell needs: languages, and the pages this person may administer."""
 
+import functools
+
 from django.conf import settings
 from django.http import HttpRequest
 
 from ipcoop import access
 from ipcoop.notifications.services import unread_count
+from ipcoop.web import pagecache
 
 # Which part of the navigation a page belongs to, by URL namespace or name.
 COOPERATION_NAMESPACES = {
@@ -35,8 +38,10 @@ def shell(request: HttpRequest) -> dict:
     return {
         "nav_section": nav_section(request),
         "shell_languages": settings.LANGUAGES,
-        # Lazy: evaluated only where the template asks (one query at most).
-        "administered": lambda: list(access.administered_organisations(user)),
+        # Lazy, and computed once however often the template asks (one query at most).
+        "administered": functools.cache(lambda: list(access.administered_organisations(user))),
         # One cheap count, only on pages of signed-in people (the shell asks for it there).
-        "inbox_unread": lambda: unread_count(user),
+        "inbox_unread": functools.cache(lambda: unread_count(user)),
+        # A page cached for visitors holds a placeholder for the CSRF token.
+        **pagecache.placeholder_token(request),
     }

@@ -12,12 +12,15 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from ipcoop.people.models import Organisation, OrganisationKind
+from ipcoop.web.pagecache import public_page
 
 
+@public_page(30)
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html")
 
 
+@public_page(30)
 def cooperation(request: HttpRequest) -> HttpResponse:
     """The cooperating organisations, each with its local time now."""
     organisations = list(Organisation.objects.all())
