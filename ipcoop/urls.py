@@ -31,3 +31,6 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
 ]
+
+# A database that does not answer: 503 with Retry-After, not a 500 (see that module).
+handler500 = "ipcoop.web.unavailable.server_error"

@@ -8,7 +8,6 @@ Only SECURE_SSL_REDIRECT is off, because there is no TLS on loopback.
 import http.client
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -16,19 +15,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from http.cookies import SimpleCookie
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-# A test key (signs nothing real) and the base64 of a 32-byte Ed25519 seed.
-SECRET = "live-" + "Vb3Nc4Hd5Jf6Gt0Ws8Ey1Ru2Ti3Oo4Pa5Sd6Fg7Hh8Jk9q8Zr1x7Kp2Lm9"
-SIGNING_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+from tests.faultkit import BIN, ROOT, SECRET, SIGNING_KEY, TRACE_MARKS, free_port
+
 PASSWORD = "live-check-Password-2026"
 PAGES = ["/", "/academy/", "/cooperation/", "/account/signin/", "/api/v1/docs"]
-# Signs of a stack trace, and the checkout's own path (never shown to a visitor).
-TRACE_MARKS = ("Traceback", 'File "', "django.", "site-packages", str(ROOT), "Exception Value")
 
 SETUP = """
 import django
@@ -37,12 +30,6 @@ django.setup()
 call_command("migrate", interactive=False, verbosity=0)
 call_command("createuser", "livecheck", password={password!r})
 """
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
