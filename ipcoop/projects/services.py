@@ -55,6 +55,13 @@ def with_progress(projects: QuerySet[Project], today: datetime.date) -> QuerySet
     )
 
 
+def overdue_actions(projects: QuerySet[Project], today: datetime.date) -> QuerySet[ActionItem]:
+    """The actions of these projects past their due date and not done."""
+    return ActionItem.objects.filter(project__in=projects, due_date__lt=today).exclude(
+        status=ActionStatus.DONE
+    )
+
+
 def progress_percent(value: float | None) -> int | None:
     return None if value is None else round(value)
 

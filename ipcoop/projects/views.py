@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -34,11 +35,18 @@ from ipcoop.projects.models import ActionItem, Milestone, Project
 from ipcoop.proposals.models import Proposal
 from ipcoop.web.forms import add_service_errors
 
+# Projects per page of the accountability page (the CSV and the report hold them all).
+PAGE_SIZE = 50
+
+
+def _filtered_projects(request: HttpRequest, form: FilterForm):
+    projects = access.projects_visible_to(request.user, Project.objects.all())
+    return services.filter_projects(projects, **form.filters())
+
 
 def _visible_projects(request: HttpRequest, form: FilterForm):
     today = timezone.localdate()
-    projects = access.projects_visible_to(request.user, Project.objects.all())
-    projects = services.filter_projects(projects, **form.filters())
+    projects = _filtered_projects(request, form)
     return list(services.with_progress(projects, today).order_by("-start_date", "-id")), today
 
 
@@ -48,14 +56,20 @@ def _rows(projects: list[Project]) -> list[dict[str, Any]]:
 
 def accountability(request: HttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None)
-    projects, today = _visible_projects(request, form)
-    query = request.GET.urlencode()
+    today = timezone.localdate()
+    projects = _filtered_projects(request, form)
+    listed = services.with_progress(projects, today).order_by("-start_date", "-id")
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "form": form,
-        "rows": _rows(projects),
-        "query": query,
+        "page": page,
+        "rows": _rows(list(page.object_list)),
+        "total": page.paginator.count,
+        "query": query.urlencode(),
         "today": today,
-        "overdue_total": sum(p.overdue_count for p in projects),
+        "overdue_total": services.overdue_actions(projects, today).count(),
     }
     return render(request, "projects/accountability.html", context)
 
@@ -78,8 +92,7 @@ def report(request: HttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None)
     projects, today = _visible_projects(request, form)
     overdue = (
-        ActionItem.objects.filter(project__in=[p.pk for p in projects], due_date__lt=today)
-        .exclude(status="done")
+        services.overdue_actions(Project.objects.filter(pk__in=[p.pk for p in projects]), today)
         .select_related("project", "owner_office")
         .order_by("due_date", "pk")
     )

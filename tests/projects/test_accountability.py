@@ -147,3 +147,30 @@ def test_sdg_counts_count_adopted_proposals_without_project(personas):
     rows = {r["goal"]: r for r in services.sdg_counts(None)}
     assert (rows[13]["projects"], rows[13]["adopted"]) == (0, 1)
     assert len(rows) == 17
+
+
+def test_the_page_shows_projects_by_fifties_keeping_the_filters(personas, monkeypatch):
+    from ipcoop.projects import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    made = [
+        project_for(
+            personas,
+            adopted(personas, title=f"Exchange {n}", sdgs=[9], visibility="public"),
+            percents=[10],
+            overdue=1,
+        )
+        for n in range(3)
+    ]
+    client = client_for(personas.kipo_examiner)
+    first = client.get("/projects/?sdg=9").content.decode()
+    # Totals count every matching project and overdue action, not only those shown.
+    assert "3 projects · 3 overdue actions" in first
+    assert first.count('class="has-overdue"') == 2
+    assert 'href="?sdg=9&amp;page=2" rel="next"' in first
+    second = client.get("/projects/?sdg=9&page=2").content.decode()
+    assert second.count('class="has-overdue"') == 1
+    assert 'href="?sdg=9&amp;page=1" rel="prev"' in second
+    assert all(p.title in first + second for p in made)
+    # The CSV export keeps the filter and not the page.
+    assert 'href="/projects/export.csv?sdg=9"' in second
