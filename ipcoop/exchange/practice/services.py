@@ -360,15 +360,19 @@ def build_matrix(
     questions: QuerySet[PracticeQuestion],
     offices: list[Organisation],
     since: date | None = None,
+    rows_of: list[PracticeQuestion] | None = None,
 ) -> Matrix:
     """Questions × offices with each office's current position where the user may see it.
 
     A cell without a visible position is "not yet reported": hidden and missing look
-    the same. Reads a constant number of queries whatever the number of questions and
-    offices (questions, positions, and the earlier versions when ``since`` is given).
-    No side effects (overviews are not audited per cell; see ``read_position``).
+    the same. ``rows_of``: the questions to make rows of (a page of ``questions``);
+    the changes since ``since`` are listed for all ``questions`` all the same. Reads a
+    constant number of queries whatever the number of questions and offices
+    (questions, positions, and the changed positions and their earlier versions when
+    ``since`` is given). No side effects (overviews are not audited per cell; see
+    ``read_position``).
     """
-    question_list = list(questions)
+    question_list = list(questions) if rows_of is None else list(rows_of)
     office_ids = [o.pk for o in offices]
     positions = access.visible_to(
         user,
@@ -389,6 +393,8 @@ def build_matrix(
             if changed:
                 moved.append((question, office, position))
         rows.append(row)
+    if rows_of is not None and threshold is not None:
+        moved = _moved_since(user, questions, offices, threshold)
     moves: list[Move] = []
     if moved and threshold is not None:
         before: dict[int, PositionVersion] = {}
@@ -399,6 +405,26 @@ def build_matrix(
             before[version.position_id] = version  # the last one before the date wins
         moves = [Move(q, o, p, before.get(p.pk)) for q, o, p in moved]
     return Matrix(offices=list(offices), rows=rows, since=since, moves=moves)
+
+
+def _moved_since(
+    user: Any,
+    questions: QuerySet[PracticeQuestion],
+    offices: list[Organisation],
+    threshold: datetime,
+) -> list[tuple[PracticeQuestion, Organisation, OfficePosition]]:
+    """The visible positions of these questions and offices saved on or after
+    ``threshold``, in the order of the questions, then of the offices."""
+    order = {pk: n for n, pk in enumerate(questions.values_list("pk", flat=True))}
+    office_order = {o.pk: n for n, o in enumerate(offices)}
+    changed = access.visible_to(
+        user,
+        OfficePosition.objects.filter(
+            question__in=list(order), office_id__in=list(office_order), updated_at__gte=threshold
+        ).select_related("entered_by", "question", "office"),
+    )
+    ranked = sorted(changed, key=lambda p: (order[p.question_id], office_order[p.office_id]))
+    return [(p.question, p.office, p) for p in ranked]
 
 
 def resolve_offices(tokens: list[str]) -> list[Organisation]:

@@ -6,8 +6,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ipcoop import access
@@ -17,9 +19,15 @@ from ipcoop.exchange.practice.models import OfficePosition
 from ipcoop.meetings.services import last_meeting_date
 from ipcoop.web.forms import add_service_errors
 
+# Questions per page of the matrix (the CSV and the printable page hold them all).
+ROWS_PER_PAGE = 25
 
-def _matrix_for(request: HttpRequest) -> tuple[MatrixFilterForm, services.Matrix, list]:
-    """Parse the matrix filters from the query string and read the matrix."""
+
+def _matrix_for(
+    request: HttpRequest, *, paginate: bool = False
+) -> tuple[MatrixFilterForm, services.Matrix, list, Page | None]:
+    """Parse the matrix filters from the query string and read the matrix (one page of
+    questions when ``paginate``)."""
     holders = list(access.practice_position_holders())
     form = MatrixFilterForm(request.GET or None, offices=holders)
     area = right = ""
@@ -31,33 +39,68 @@ def _matrix_for(request: HttpRequest) -> tuple[MatrixFilterForm, services.Matrix
         wanted = set(form.cleaned_data["offices"])
         if wanted:
             chosen = [o for o in holders if o.slug in wanted]
+    questions = services.questions_filtered(area=area, right=right)
+    page = (
+        Paginator(questions, ROWS_PER_PAGE).get_page(request.GET.get("page")) if paginate else None
+    )
     matrix = services.build_matrix(
         user=request.user,
-        questions=services.questions_filtered(area=area, right=right),
+        questions=questions,
         offices=chosen,
         since=since,
+        rows_of=list(page.object_list) if page is not None else None,
     )
-    return form, matrix, holders
+    return form, matrix, holders, page
 
 
 def _editable_office_ids(request: HttpRequest, offices: list) -> set[int]:
     return {o.pk for o in offices if access.can_edit_practice_positions(request.user, o)}
 
 
+def _link_cells(table: services.Matrix, editable: set[int]) -> None:
+    """Give each cell its links and their words for screen readers, made once per office
+    rather than once per cell (a page has hundreds of cells)."""
+    history = reverse("practice:history", args=["question-slug", "office-slug"])
+    edit = reverse("practice:edit", args=["question-slug", "office-slug"])
+    words = {
+        office.pk: (
+            _("%(office)s's position and its history") % {"office": office.short_name},
+            _("%(office)s's position") % {"office": office.short_name},
+        )
+        for office in table.offices
+    }
+    for row in table.rows:
+        for cell in row.cells:
+            path = {"question-slug": row.question.slug, "office-slug": cell.office.slug}
+            cell.history_url = _fill(history, path)
+            cell.history_words, cell.edit_words = words[cell.office.pk]
+            cell.edit_url = _fill(edit, path) if cell.office.pk in editable else ""
+
+
+def _fill(template: str, parts: dict[str, str]) -> str:
+    for token, value in parts.items():
+        template = template.replace(f"/{token}/", f"/{value}/", 1)
+    return template
+
+
 def matrix(request: HttpRequest) -> HttpResponse:
     """Questions × offices. Overviews are not audited per cell (see services.read_position)."""
     if request.GET.get("format") == "csv":
         return matrix_csv(request)
-    form, table, holders = _matrix_for(request)
+    form, table, holders, page = _matrix_for(request, paginate=True)
     chosen = {o.slug for o in table.offices}
+    editable = _editable_office_ids(request, table.offices)
+    _link_cells(table, editable)
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "form": form,
         "matrix": table,
+        "page": page,
         "holders": holders,
         "chosen": chosen,
-        "editable": _editable_office_ids(request, table.offices),
         "can_create": access.can_create_practice_question(request.user),
-        "query": request.GET.urlencode(),
+        "query": query.urlencode(),
         **_since_last_meeting(request),
     }
     return render(request, "practice/matrix.html", context)
@@ -70,12 +113,13 @@ def _since_last_meeting(request: HttpRequest) -> dict:
     if last is None:
         return {"last_meeting": None}
     query = request.GET.copy()
+    query.pop("page", None)
     query["since"] = last.isoformat()
     return {"last_meeting": last, "since_last_meeting_query": query.urlencode()}
 
 
 def matrix_csv(request: HttpRequest) -> HttpResponse:
-    _form, table, _holders = _matrix_for(request)
+    _form, table, _holders, _page = _matrix_for(request)
     response = HttpResponse(services.matrix_csv(table), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="practice-matrix.csv"'
     return response
@@ -84,7 +128,7 @@ def matrix_csv(request: HttpRequest) -> HttpResponse:
 def matrix_print(request: HttpRequest) -> HttpResponse:
     """The matrix as a page for meeting papers: each question with every chosen office's
     answer in full, with sources."""
-    form, table, _holders = _matrix_for(request)
+    form, table, _holders, _page = _matrix_for(request)
     return render(request, "practice/print.html", {"form": form, "matrix": table})
 
 
