@@ -249,7 +249,6 @@ def rating_for(correct: bool, time_ms: int | None) -> Rating:
     return Rating.Good
 
 
-@transaction.atomic
 def sync_reviews(*, learner: Any) -> int:
     """Fold the learner's attempts not yet scheduled into their review cards, oldest
     first, and return how many were folded.
@@ -257,8 +256,17 @@ def sync_reviews(*, learner: Any) -> int:
     Side effects: for each attempt on a question of an adults' or professionals'
     course, the learner's ``ReviewCard`` of that question is created or moved (FSRS:
     wrong → Again, right → Good, right and fast → Easy, reviewed at the attempt's
-    time); every attempt read is marked ``scheduled``. A fixed number of queries.
+    time); every attempt read is marked ``scheduled``. A fixed number of queries; one
+    read and no transaction when there is nothing to fold (the dashboard asks on
+    every visit).
     """
+    if not Attempt.objects.filter(learner=learner, scheduled=False).exists():
+        return 0
+    return _fold_attempts(learner)
+
+
+@transaction.atomic
+def _fold_attempts(learner: Any) -> int:
     attempts = list(
         Attempt.objects.select_for_update(of=("self",))
         .filter(learner=learner, scheduled=False)
