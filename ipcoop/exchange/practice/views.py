@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ipcoop import access
 from ipcoop.exchange.practice import services
 from ipcoop.exchange.practice.forms import MatrixFilterForm, PositionForm, QuestionForm
-from ipcoop.exchange.practice.models import OfficePosition
+from ipcoop.exchange.practice.models import Answer, OfficePosition
 from ipcoop.meetings.services import last_meeting_date
 from ipcoop.web.forms import add_service_errors
 
@@ -58,10 +58,11 @@ def _editable_office_ids(request: HttpRequest, offices: list) -> set[int]:
 
 
 def _link_cells(table: services.Matrix, editable: set[int]) -> None:
-    """Give each cell its links and their words for screen readers, made once per office
-    rather than once per cell (a page has hundreds of cells)."""
+    """Give each cell its links, their words for screen readers and its answer's label,
+    made once per office or answer rather than once per cell (a page has hundreds)."""
     history = reverse("practice:history", args=["question-slug", "office-slug"])
     edit = reverse("practice:edit", args=["question-slug", "office-slug"])
+    answers = {value: str(label) for value, label in Answer.choices}
     words = {
         office.pk: (
             _("%(office)s's position and its history") % {"office": office.short_name},
@@ -75,6 +76,7 @@ def _link_cells(table: services.Matrix, editable: set[int]) -> None:
             cell.history_url = _fill(history, path)
             cell.history_words, cell.edit_words = words[cell.office.pk]
             cell.edit_url = _fill(edit, path) if cell.office.pk in editable else ""
+            cell.answer_words = answers.get(cell.position.answer, "") if cell.position else ""
 
 
 def _fill(template: str, parts: dict[str, str]) -> str:
