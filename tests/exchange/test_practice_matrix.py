@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -97,6 +98,13 @@ def test_rows_where_answers_differ_are_marked_in_words(personas, question):
     differs = client.get("/practice/?area=blockchain&offices=kr-kipo&offices=sg-ipos").text
     marker = 'class="marker differs-marker">Answers differ</strong>'
     assert differs.count(marker) == 1
+    # Each answer in words, in the reader's language, linked to its history.
+    assert re.search(r'class="answer answer-yes" href="[^"]+/kr-kipo/history/">Yes<', differs)
+    assert re.search(r'class="answer answer-no" href="[^"]+/sg-ipos/history/">No<', differs)
+    korean = client.get(
+        "/practice/?area=blockchain&offices=kr-kipo", headers={"accept-language": "ko"}
+    ).text
+    assert 'class="answer answer-yes"' in korean and ">Yes<" not in korean
     same = client.get("/practice/?area=blockchain&offices=kr-kipo&offices=th-dip").text
     assert marker not in same  # one reported answer, the other cell not reported
     assert ">not yet reported<" in same
