@@ -6,7 +6,6 @@ Only SECURE_SSL_REDIRECT is off, because there is no TLS on loopback.
 """
 
 import http.client
-import os
 import re
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from http.cookies import SimpleCookie
 
 import pytest
 
-from tests.faultkit import BIN, ROOT, SECRET, SIGNING_KEY, TRACE_MARKS, free_port
+from tests.faultkit import BIN, ROOT, TRACE_MARKS, free_port, production_env
 
 PASSWORD = "live-check-Password-2026"
 PAGES = ["/", "/academy/", "/cooperation/", "/account/signin/", "/api/v1/docs"]
@@ -73,26 +72,14 @@ def assert_no_trace(body: str) -> None:
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     folder = tmp_path_factory.mktemp("live")
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "SECURE_", "DEBUG", "PYTEST"))
-    }
-    env.update(
-        IPCOOP_ENV="production",
-        DJANGO_SETTINGS_MODULE="ipcoop.settings",
-        SECRET_KEY=SECRET,
-        ALLOWED_HOSTS="127.0.0.1",
-        IPCOOP_SIGNING_KEY=SIGNING_KEY,
-        DATABASE_URL=f"sqlite:///{folder / 'live.sqlite3'}",
+    env = production_env(
+        folder,
         IPCOOP_VAR_DIR=str(folder),
-        STATIC_ROOT=str(folder / "static"),
-        MEDIA_ROOT=str(folder / "media"),
-        SECURE_SSL_REDIRECT="0",
+        DATABASE_URL=f"sqlite:///{folder / 'live.sqlite3'}",
+        # Collected with a manifest, as a deployment serves them.
+        STATIC_MANIFEST="1",
         # Behind the TLS proxy that production has: X-Forwarded-Proto from 127.0.0.1 counts.
         SECURE_PROXY_SSL_HEADER="1",
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        LOG_LEVEL="WARNING",
     )
     run = {"cwd": ROOT, "env": env, "stdout": subprocess.PIPE, "stderr": subprocess.STDOUT}
     # The database and the static files are independent: prepared side by side.
