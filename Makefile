@@ -13,11 +13,12 @@ PYTHON ?= $(shell for p in python3.13 "$$(pyenv root 2>/dev/null)/versions/3.13"
 	if command -v "$$p" >/dev/null 2>&1 && "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	then command -v "$$p"; break; fi; done)
 
-.PHONY: help install run serve test lint format messages check-migrations security test-unit test-browser browser-deps fonts clean
+.PHONY: help install run serve test lint format messages check-migrations security test-unit test-browser browser-deps fonts clean bench bench-deps
 
 help:
 	@echo "make run    install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   install what the tests need and run lint, migration check and every test"
+	@echo "make bench  generate the large data set and run every benchmark (benchmarks/README.md)"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.13 or 3.12 is needed (pyenv install 3.13)"; exit 1; }
@@ -105,6 +106,18 @@ security: $(STAMP)
 			exit $$rc; \
 		fi; \
 	fi
+
+# Benchmarks (benchmarks/README.md): wrk and nginx from Debian for the load test.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ipcoop_scale
+bench-deps: browser-deps
+	@if ! command -v wrk >/dev/null || ! { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null; \
+		service nginx stop >/dev/null 2>&1 || true; \
+	fi
+
+# Every benchmark in one command; generates the large data set when the database is empty.
+bench: install bench-deps
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python benchmarks/bench_all.py --generate large $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache node_modules
