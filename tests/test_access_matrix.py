@@ -696,6 +696,32 @@ def test_unsafe_requests_of_outsiders_change_nothing(world):
     assert not problems, "\n".join(problems)
 
 
+def test_every_state_change_needs_the_csrf_token(world):
+    """A POST without the CSRF token is refused with 403 on every page route, from a
+    visitor and from someone who may make that change, and changes nothing."""
+    data = form_data(world)
+    clients = {}
+    for persona in PERSONAS:
+        clients[persona] = Client(enforce_csrf_checks=True)
+        if world.users[persona] is not None:
+            clients[persona].force_login(world.users[persona])
+    problems: list[str] = []
+    for name, _pattern in platform_routes():
+        args, expected = ROUTES[name]
+        insider = POST_INSIDERS.get(name) or next(
+            (p for p in SIGNED_IN_PERSONAS if expected[p] == OK), "kipo_admin"
+        )
+        url = url_of(world, name, args)
+        before = row_counts()
+        for persona in ("anonymous", insider):
+            response = clients[persona].post(url, data)
+            if response.status_code != 403 or b'data-refusal="csrf"' not in response.content:
+                problems.append(f"POST {url} as {persona} without a token: {response.status_code}")
+        if row_counts() != before:
+            problems.append(f"POST {url} without a token changed rows")
+    assert not problems, "\n".join(problems)
+
+
 # API operations: "METHOD path" -> (path parameters from world.ids, outcome per persona).
 # 401 for a missing sign-in. Unsafe operations are tried by the visitor and an outsider.
 API_UNAUTHORISED = "401"

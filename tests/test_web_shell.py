@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.contrib.staticfiles import finders
 from django.db import connection
+from django.test import Client
 
 from tests.conftest import client_for
 
@@ -235,3 +236,15 @@ def test_navigation_marks_the_current_pillar(db, client):
     assert current("/practice/") == ["/cooperation/"]
     assert current("/academy/") == ["/academy/"]
     assert current("/") == []
+
+
+def test_a_form_sent_without_its_token_gets_a_page_that_says_what_to_do(db):
+    client = Client(enforce_csrf_checks=True, headers={"accept-language": "ko"})
+    response = client.post("/account/signin/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert '<html lang="ko"' in page
+    english = Client(enforce_csrf_checks=True).post("/language/", {"language": "ko"})
+    text = english.content.decode()
+    assert "This form has expired" in text
+    assert "Nothing was saved" in text and "reload the page" in text
