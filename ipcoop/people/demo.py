@@ -74,7 +74,6 @@ DEMO_ACCOUNTS = [
 ]
 
 
-@transaction.atomic
 def seed_demo() -> list[tuple[DemoAccount, bool]]:
     """Create the demo accounts that are missing.
 
@@ -84,8 +83,13 @@ def seed_demo() -> list[tuple[DemoAccount, bool]]:
     DEMO_TWO_FACTOR_SECRET as their authenticator key when they have none (with a
     two-factor-enabled audit event). Refuses in production mode.
     """
-    if settings.PRODUCTION:
+    if settings.PRODUCTION:  # before any connection to the database
         raise ImproperlyConfigured("Demo data is not loaded in production mode.")
+    return _seed_demo()
+
+
+@transaction.atomic
+def _seed_demo() -> list[tuple[DemoAccount, bool]]:
     result = []
     for account in DEMO_ACCOUNTS:
         user = User.objects.filter(username=account.username).first()
