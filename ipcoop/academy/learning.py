@@ -251,7 +251,7 @@ def rating_for(correct: bool, time_ms: int | None) -> Rating:
 
 def sync_reviews(*, learner: Any) -> int:
     """Fold the learner's attempts not yet scheduled into their review cards, oldest
-    first, and return how many were folded.
+    first (at most FOLD_BATCH a call), and return how many were folded.
 
     Side effects: for each attempt on a question of an adults' or professionals'
     course, the learner's ``ReviewCard`` of that question is created or moved (FSRS:
@@ -260,9 +260,17 @@ def sync_reviews(*, learner: Any) -> int:
     read and no transaction when there is nothing to fold (the dashboard asks on
     every visit).
     """
-    if not Attempt.objects.filter(learner=learner, scheduled=False).exists():
+    # A count, not exists(): with LIMIT 1 PostgreSQL may scan the whole table for a
+    # learner whose attempts are all folded; the count reads the (learner, scheduled)
+    # index.
+    if not Attempt.objects.filter(learner=learner, scheduled=False).count():
         return 0
     return _fold_attempts(learner)
+
+
+# Attempts folded per call at most: a long backlog (attempts imported, say) is folded
+# over several visits, oldest first, rather than holding one request for minutes.
+FOLD_BATCH = 1000
 
 
 @transaction.atomic
@@ -271,7 +279,7 @@ def _fold_attempts(learner: Any) -> int:
         Attempt.objects.select_for_update(of=("self",))
         .filter(learner=learner, scheduled=False)
         .select_related("question__course")
-        .order_by("created_at", "pk")
+        .order_by("created_at", "pk")[:FOLD_BATCH]
     )
     if not attempts:
         return 0

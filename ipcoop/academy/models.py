@@ -322,6 +322,11 @@ class Attempt(models.Model):
                 fields=["learner", "idempotency_key"], name="academy_attempt_idempotent"
             )
         ]
+        indexes = [
+            # A learner's attempts not yet folded into review cards: found at once
+            # however long their history (the dashboard asks on every visit).
+            models.Index(fields=["learner", "scheduled"], name="academy_attempt_unscheduled")
+        ]
 
     def __str__(self) -> str:
         return f"{self.learner_id}/{self.question_id}"

@@ -317,6 +317,20 @@ def test_a_wrong_answer_comes_back_sooner_than_a_right_one(personas):
     assert learning.sync_reviews(learner=learner) == 0  # each attempt folded in once
 
 
+def test_a_long_backlog_is_folded_a_batch_at_a_time_oldest_first(personas, monkeypatch):
+    monkeypatch.setattr(learning, "FOLD_BATCH", 2)
+    course = adult_course(1, 3)
+    learner = personas.learner
+    first, second, third = (question_of(course, "PAT-201", k) for k in range(3))
+    for question in (first, second, third):
+        answer(learner, question)
+    assert learning.sync_reviews(learner=learner) == 2
+    assert set(ReviewCard.objects.values_list("question_id", flat=True)) == {first.pk, second.pk}
+    assert learning.sync_reviews(learner=learner) == 1
+    assert ReviewCard.objects.count() == 3
+    assert learning.sync_reviews(learner=learner) == 0
+
+
 def test_children_courses_have_no_review_cards(personas, course):
     answer(personas.learner, Question.objects.get(key="q-single"))
     assert learning.sync_reviews(learner=personas.learner) == 0
