@@ -58,14 +58,16 @@ def accountability(request: HttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None)
     today = timezone.localdate()
     projects = _filtered_projects(request, form)
-    listed = services.with_progress(projects, today).order_by("-start_date", "-id")
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page of projects first, then the progress of those fifty only.
+    ordered = projects.order_by("-start_date", "-id").values_list("pk", flat=True)
+    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = services.with_progress(Project.objects.filter(pk__in=list(page.object_list)), today)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
         "page": page,
-        "rows": _rows(list(page.object_list)),
+        "rows": _rows(list(shown.order_by("-start_date", "-id"))),
         "total": page.paginator.count,
         "query": query.urlencode(),
         "today": today,
