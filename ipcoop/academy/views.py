@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,6 +48,10 @@ def _lesson(request: HttpRequest, course: Course, lesson_slug: str) -> Lesson:
         raise Http404 from None
 
 
+# Courses per page of the catalogue: a light page on a slow phone.
+CATALOGUE_PAGE_SIZE = 24
+
+
 @public_page(30)
 def catalogue(request: HttpRequest) -> HttpResponse:
     form = CatalogueFilter(request.GET or None)
@@ -60,8 +65,10 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         sdg=int(filters["sdg"]) if filters.get("sdg") else None,
         q=filters.get("q") or "",
     )
-    percents = services.course_percentages(request.user, courses)
-    cards = [present.course_card(c, lang) for c in courses]
+    page = Paginator(courses, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    percents = services.course_percentages(request.user, shown)
+    cards = [present.course_card(c, lang) for c in shown]
     for card in cards:
         card["percent"] = percents.get(card["course"].pk)
     return render(
@@ -70,6 +77,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "cards": cards,
+            "page": page,
+            "total": page.paginator.count,
             "lang_name": language_name(lang),
             "is_educator": access.is_educator(request.user),
             "is_teacher": access.is_teacher(request.user),

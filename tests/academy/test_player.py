@@ -339,6 +339,22 @@ def test_catalogue_and_dashboard_queries_do_not_grow(personas):
     assert one == twenty
 
 
+def test_catalogue_shows_courses_by_pages_keeping_the_filters(personas, monkeypatch):
+    from ipcoop.academy import views
+
+    monkeypatch.setattr(views, "CATALOGUE_PAGE_SIZE", 8)
+    client = client_for(personas.learner)
+    _copies(0, 20, personas.learner)
+    first = client.get("/academy/?language=en").content.decode()
+    cards = 'class="course-card audience'
+    assert first.count(cards) == 8
+    assert re.search(r">20 courses<", first)
+    assert 'href="?language=en&amp;page=2" rel="next"' in first
+    last = client.get("/academy/?language=en&page=3").content.decode()
+    assert last.count(cards) == 4
+    assert 'rel="next"' not in last
+
+
 def test_course_page_queries_do_not_grow_with_lessons(personas):
     client = client_for(personas.learner)
     import_package(package(), publish=True)
