@@ -62,6 +62,7 @@ def _link_cells(table: services.Matrix, editable: set[int]) -> None:
     made once per office or answer rather than once per cell (a page has hundreds)."""
     history = reverse("practice:history", args=["question-slug", "office-slug"])
     edit = reverse("practice:edit", args=["question-slug", "office-slug"])
+    history, edit = (url.split("question-slug/office-slug") for url in (history, edit))
     answers = {value: str(label) for value, label in Answer.choices}
     words = {
         office.pk: (
@@ -72,17 +73,11 @@ def _link_cells(table: services.Matrix, editable: set[int]) -> None:
     }
     for row in table.rows:
         for cell in row.cells:
-            path = {"question-slug": row.question.slug, "office-slug": cell.office.slug}
-            cell.history_url = _fill(history, path)
+            slugs = f"{row.question.slug}/{cell.office.slug}"
+            cell.history_url = slugs.join(history)
             cell.history_words, cell.edit_words = words[cell.office.pk]
-            cell.edit_url = _fill(edit, path) if cell.office.pk in editable else ""
+            cell.edit_url = slugs.join(edit) if cell.office.pk in editable else ""
             cell.answer_words = answers.get(cell.position.answer, "") if cell.position else ""
-
-
-def _fill(template: str, parts: dict[str, str]) -> str:
-    for token, value in parts.items():
-        template = template.replace(f"/{token}/", f"/{value}/", 1)
-    return template
 
 
 def matrix(request: HttpRequest) -> HttpResponse:
