@@ -76,27 +76,13 @@ from ipcoop.academy.models import (  # noqa: E402
 )
 from ipcoop.analytics.models import LearnerSeen, MonthlyFigures  # noqa: E402
 from ipcoop.analytics.rollup import rollup_learning  # noqa: E402
+from ipcoop.ops.scaledata import COUNTRIES  # noqa: E402  (learners' countries, shared)
 from ipcoop.people import services as people  # noqa: E402
 from ipcoop.people.models import Organisation, Role, User  # noqa: E402
 
 BATCH = 10_000
 START = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 END = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
-# Learners' countries, roughly by population; "" = not stated.
-COUNTRIES = {
-    "ID": 24,
-    "PH": 14,
-    "VN": 13,
-    "TH": 10,
-    "MM": 7,
-    "MY": 6,
-    "KR": 9,
-    "KH": 4,
-    "LA": 2,
-    "SG": 3,
-    "BN": 1,
-    "": 7,
-}
 AUDIENCES = ["children", "students", "adults", "professionals"]
 
 
