@@ -484,6 +484,7 @@ def measure(args: argparse.Namespace) -> dict:
                 judge(row)
                 rows.append(row)
                 print(summary_line(row), flush=True)
+        made = measure_made(args, stack, env, tmp, [page for page in pages if page["cookie"]])
         for name, process in (("app", app), ("raw", raw), ("nginx", nginx)):
             if process.poll() is not None:
                 print(f"warning: {name} server stopped during the run", file=sys.stderr)
@@ -508,6 +509,7 @@ def measure(args: argparse.Namespace) -> dict:
         "scale": counts,
         "targets": {"p95_ms_at_16": TARGET_P95_MS, "ratio": TARGET_RATIO, "errors_at_64": 0},
         "rows": rows,
+        "made": made,
         "weights": {page["name"]: page["weight"] for page in pages},
         "server_errors_logged": errors_logged,
     }
@@ -539,6 +541,45 @@ def redact(url: str) -> str:
     """The database address without a password, and without this machine's folders."""
     url = re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", url)
     return url.replace(str(ROOT) + "/", "")
+
+
+def measure_made(
+    args: argparse.Namespace, stack: ExitStack, env: dict[str, str], tmp: Path, pages: list[dict]
+) -> list[dict]:
+    """The signed-in pages made on every request: the same server with the pages kept
+    for readers turned off (``READER_PAGES=off``), at 16 connections. What a reader's
+    first visit, or one after a change, costs."""
+    port = free_port()
+    log = tmp / "made.log"
+    process = stack.enter_context(
+        running(
+            gunicorn("ipcoop.wsgi", port, args.workers, tmp, "made"),
+            cwd=ROOT,
+            env=dict(env, READER_PAGES="off"),
+            log=log,
+        )
+    )
+    health = f"http://127.0.0.1:{port}/healthz"
+    wait_for(health, process, log)
+    rows = []
+    for page in pages:
+        url = f"http://127.0.0.1:{port}{page['path']}"
+        if args.warmup > 0:
+            run_wrk(url, page["headers"], 16, args.warmup, tmp)
+            drain(health)
+        row = {
+            "page": page["name"],
+            "connections": 16,
+            **run_wrk(url, page["headers"], 16, args.duration, tmp),
+        }
+        drain(health)
+        rows.append(row)
+        print(
+            f"{page['name']:<20} made every time: {row['rps']:8.1f}/s p95 {row['p95_ms']:7.1f} ms "
+            f"err {row['errors']}",
+            flush=True,
+        )
+    return rows
 
 
 def judge(row: dict) -> None:
@@ -609,6 +650,22 @@ def markdown(result: dict, *, heading: str = "##") -> str:
     if logged:
         out += ["The platform's log during the run:", ""]
         out += [f"- {count}× `{line}`" for line, count in logged.items()]
+        out.append("")
+    if result.get("made"):
+        out += [
+            "Signed-in pages are kept for their reader until the data they show changes "
+            "(`READER_PAGES`). The rows above measure such kept pages (every request of a "
+            "run is the same reader's); made on every request instead, as on a reader's "
+            "first visit or the first after a change, at 16 connections:",
+            "",
+            "| page | req/s | p50 | p95 | p99 | errors |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for row in result["made"]:
+            out.append(
+                f"| {row['page']} | {row['rps']:.0f} | {_ms(row['p50_ms'])} "
+                f"| {_ms(row['p95_ms'])} | {_ms(row['p99_ms'])} | {row['errors']} |"
+            )
         out.append("")
     out += weights_markdown(result["weights"], heading=heading)
     out += scale_markdown(result, heading=heading)

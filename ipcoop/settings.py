@@ -275,6 +275,18 @@ CACHES["pages"] = {
     "LOCATION": "public-pages",
     "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PUBLIC_PAGE_CACHE_ENTRIES", "2000"))},
 }
+# Costly pages as one signed-in reader sees them, kept compressed in each worker's
+# memory while the data they show is unchanged (ipcoop/web/pagecache.py, generations.py).
+# READER_PAGES=off makes every page on every request (the benchmarks measure both).
+CACHES["reader-pages"] = (
+    {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "reader-pages",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("READER_PAGE_CACHE_ENTRIES", "2000"))},
+    }
+    if env_bool("READER_PAGES", True)
+    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+)
 
 # E-mail goes to the console in development and to an SMTP server in production.
 EMAIL_BACKEND_PATH = os.environ.get(

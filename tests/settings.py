@@ -16,6 +16,8 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # Tests change data and look again at once; tests/test_pagecache.py turns this on.
     "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    # The same for pages kept for readers; tests/test_reader_pages.py turns it on.
+    "reader-pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 # Static files from the apps' folders, as in development (no collectstatic before tests).

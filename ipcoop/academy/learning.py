@@ -39,6 +39,7 @@ from ipcoop.academy.models import (
     Status,
 )
 from ipcoop.lib import mastery
+from ipcoop.web.generations import writes_of_learner
 
 # Mastery ----------------------------------------------------------------------------
 
@@ -116,6 +117,7 @@ def _choose(placement: Placement, pool: dict[str, list[Question]]) -> Question |
     return next(q for q in pool[code] if q.pk not in asked_questions)
 
 
+@writes_of_learner
 @transaction.atomic
 def start_placement(*, learner: Any, course: Course) -> Placement:
     """Start the learner's placement check on a course, or return the one open.
@@ -145,6 +147,7 @@ def start_placement(*, learner: Any, course: Course) -> Placement:
     return placement
 
 
+@writes_of_learner
 @transaction.atomic
 def answer_placement(*, learner: Any, placement: Placement, question_id: Any, answer: Any) -> bool:
     """Check one answer of a placement check; True when it is right.
@@ -178,6 +181,7 @@ def answer_placement(*, learner: Any, placement: Placement, question_id: Any, an
     return correct
 
 
+@writes_of_learner
 @transaction.atomic
 def finish_placement(*, learner: Any, course: Course) -> Placement:
     """End the learner's placement check on a course now (or skip it before it starts).
@@ -249,6 +253,7 @@ def rating_for(correct: bool, time_ms: int | None) -> Rating:
     return Rating.Good
 
 
+@writes_of_learner
 def sync_reviews(*, learner: Any) -> int:
     """Fold the learner's attempts not yet scheduled into their review cards, oldest
     first (at most FOLD_BATCH a call), and return how many were folded.
@@ -335,6 +340,7 @@ class ReviewResult:
     card: ReviewCard
 
 
+@writes_of_learner
 def answer_review(
     *,
     learner: Any,

@@ -40,12 +40,16 @@ def course_extras(request: HttpRequest, course: Course, lessons: list[Lesson]) -
     }
 
 
-def dashboard_extras(request: HttpRequest) -> dict:
-    user = request.user
-    learning.sync_reviews(learner=user)
+def reviews_due_now(request: HttpRequest) -> int:
+    """Side effects: the learner's new answers become review cards first."""
+    learning.sync_reviews(learner=request.user)
+    return learning.due_reviews(request.user).count()
+
+
+def dashboard_extras(request: HttpRequest, reviews_due: int) -> dict:
     return {
-        "next_step": learning.next_step(user, None, current_language()),
-        "reviews_due": learning.due_reviews(user).count(),
+        "next_step": learning.next_step(request.user, None, current_language()),
+        "reviews_due": reviews_due,
     }
 
 

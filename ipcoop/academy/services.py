@@ -36,6 +36,7 @@ from ipcoop.academy.models import (
 )
 from ipcoop.academy.package import RESERVED_COURSE_SLUGS, RESERVED_LESSON_SLUGS, SLUG
 from ipcoop.search.services import index_item as index_for_search
+from ipcoop.web.generations import writes_of_learner
 
 # Checking answers -------------------------------------------------------------------
 
@@ -132,6 +133,7 @@ class AttemptResult:
     stored: bool = True
 
 
+@writes_of_learner
 def record_attempt(
     *,
     learner: Any,
@@ -281,6 +283,7 @@ def _touch_lesson(learner: Any, lesson_id: int, course_id: int) -> LessonProgres
     return progress
 
 
+@writes_of_learner
 def start_lesson(*, learner: Any, lesson: Lesson) -> LessonProgress:
     """Side effects: the learner's progress on the lesson becomes "in progress"
     (unless already there or completed) and is marked as the last place visited.
@@ -291,6 +294,7 @@ def start_lesson(*, learner: Any, lesson: Lesson) -> LessonProgress:
     return _touch_lesson(learner, lesson.pk, lesson.course_id)
 
 
+@writes_of_learner
 @transaction.atomic
 def complete_lesson(*, learner: Any, lesson: Lesson) -> LessonProgress:
     """Side effects: the learner's progress on the lesson becomes "completed"."""

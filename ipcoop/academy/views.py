@@ -30,7 +30,8 @@ from ipcoop.academy.models import (
     Topic,
 )
 from ipcoop.classes import unstored
-from ipcoop.web.pagecache import public_page
+from ipcoop.web import generations
+from ipcoop.web.pagecache import public_page, render_for_reader
 
 
 def _course(request: HttpRequest, slug: str) -> Course:
@@ -144,6 +145,7 @@ def _player_context(
     *,
     results: dict | None = None,
     lessons: list[Lesson] | None = None,
+    status: str | None = None,
 ) -> dict:
     lang = current_language()
     version = lesson.published_version or lesson.latest_version
@@ -156,7 +158,8 @@ def _player_context(
     questions = services.questions_for_lessons([lesson.pk], drafts=False).get(lesson.pk, [])
     results = results or {}
     question_views = [present.question_view(q, lang, **results.get(q.pk, {})) for q in questions]
-    status = services.lesson_statuses(request.user, [lesson.pk]).get(lesson.pk, "not_started")
+    if status is None:
+        status = _status(request, lesson)
     return {
         "course": course,
         "course_title": pick(course.title, lang).text,
@@ -174,6 +177,10 @@ def _player_context(
     }
 
 
+def _status(request: HttpRequest, lesson: Lesson) -> str:
+    return services.lesson_statuses(request.user, [lesson.pk]).get(lesson.pk, "not_started")
+
+
 def _signin_url(request: HttpRequest) -> str:
     return f"{reverse('people:signin')}?{urlencode({'next': request.path})}"
 
@@ -185,11 +192,21 @@ def lesson_detail(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResp
     first_id = lessons[0].pk if lessons else None
     if not access.may_open_lesson(request.user, lesson, first_id):
         return redirect_to_login(request.get_full_path())
-    if request.user.is_authenticated and lesson.published_version_id:
-        if access.may_store_learning(request.user):
+    if request.user.is_authenticated and access.may_store_learning(request.user):
+        if lesson.published_version_id:
             services.start_lesson(learner=request.user, lesson=lesson)
-        else:
-            unstored.start_lesson(request.session, lesson)
+        # The same page for this learner until the lesson, the course or their status
+        # in this lesson changes.
+        status = _status(request, lesson)
+        return render_for_reader(
+            request,
+            "academy/lesson.html",
+            lambda: _player_context(request, course, lesson, lessons=lessons, status=status),
+            depends=(generations.ACADEMY,),
+            vary=(status,),
+        )
+    if request.user.is_authenticated and lesson.published_version_id:
+        unstored.start_lesson(request.session, lesson)
     context = _player_context(request, course, lesson, lessons=lessons)
     return render(request, unstored.lesson_template(request, context), context)
 
@@ -257,6 +274,23 @@ def complete(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    # Kept for the learner until their learning records or the courses change; the
+    # number of reviews due changes with time alone.
+    due = path_views.reviews_due_now(request)
+    return render_for_reader(
+        request,
+        "academy/dashboard.html",
+        lambda: _dashboard_context(request, due),
+        depends=(
+            generations.ACADEMY,
+            generations.LEARNING,
+            generations.learner_generation(request.user.pk),
+        ),
+        vary=(due,),
+    )
+
+
+def _dashboard_context(request: HttpRequest, reviews_due: int) -> dict:
     lang = current_language()
     progress = services.learner_progress(request.user)
     rows = []
@@ -279,18 +313,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         }
         for row in progress["objectives"]
     ]
-    return render(
-        request,
-        "academy/dashboard.html",
-        {
-            **path_views.dashboard_extras(request),
-            "courses": rows,
-            "continue": rows[0] if rows else None,
-            "objectives": objectives,
-            "lang_name": language_name(lang),
-            "nav_section": "academy",
-        },
-    )
+    return {
+        **path_views.dashboard_extras(request, reviews_due),
+        "courses": rows,
+        "continue": rows[0] if rows else None,
+        "objectives": objectives,
+        "lang_name": language_name(lang),
+        "nav_section": "academy",
+    }
 
 
 def course_file(request: HttpRequest, slug: str, name: str) -> HttpResponse:

@@ -8,6 +8,7 @@ proposal the visitor may not read answers 404 like a missing one.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -33,7 +34,9 @@ from ipcoop.projects.forms import (
 )
 from ipcoop.projects.models import ActionItem, Milestone, Project
 from ipcoop.proposals.models import Proposal
+from ipcoop.web import generations
 from ipcoop.web.forms import add_service_errors
+from ipcoop.web.pagecache import render_for_reader
 
 # Projects per page of the accountability page (the CSV and the report hold them all).
 PAGE_SIZE = 50
@@ -55,8 +58,18 @@ def _rows(projects: list[Project]) -> list[dict[str, Any]]:
 
 
 def accountability(request: HttpRequest) -> HttpResponse:
-    form = FilterForm(request.GET or None)
     today = timezone.localdate()
+    return render_for_reader(
+        request,
+        "projects/accountability.html",
+        lambda: _accountability_context(request, today),
+        depends=(generations.COOPERATION,),
+        vary=(today,),
+    )
+
+
+def _accountability_context(request: HttpRequest, today: datetime.date) -> dict:
+    form = FilterForm(request.GET or None)
     projects = _filtered_projects(request, form)
     # The page of projects first, then the progress of those fifty only.
     ordered = projects.order_by("-start_date", "-id").values_list("pk", flat=True)
@@ -64,7 +77,7 @@ def accountability(request: HttpRequest) -> HttpResponse:
     shown = services.with_progress(Project.objects.filter(pk__in=list(page.object_list)), today)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {
+    return {
         "form": form,
         "page": page,
         "rows": _rows(list(shown.order_by("-start_date", "-id"))),
@@ -73,7 +86,6 @@ def accountability(request: HttpRequest) -> HttpResponse:
         "today": today,
         "overdue_total": services.overdue_actions(projects, today).count(),
     }
-    return render(request, "projects/accountability.html", context)
 
 
 def sdg_view(request: HttpRequest) -> HttpResponse:

@@ -6,12 +6,13 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from ipcoop import ratelimit
 from ipcoop.search import services
 from ipcoop.search.forms import SearchForm
+from ipcoop.web import generations
+from ipcoop.web.pagecache import public_page, render_for_reader
 
 # Facet name in the results -> parameter in the address.
 FACET_PARAMETERS = (("kind", "kind"), ("office", "office"), ("language", "lang"), ("year", "year"))
@@ -58,8 +59,18 @@ def _facet_links(request: HttpRequest, found: services.Results) -> list[dict[str
     return facets
 
 
+@public_page(30)
 @ratelimit.limit("search", methods=frozenset({"GET"}))
 def results(request: HttpRequest) -> HttpResponse:
+    template = "search/results.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render_for_reader(
+        request, template, lambda: _results_context(request), depends=(generations.SEARCH,)
+    )
+
+
+def _results_context(request: HttpRequest) -> dict[str, Any]:
     form = SearchForm(request.GET)
     found = None
     if form.is_valid() and form.cleaned_data["q"].strip():
@@ -74,13 +85,9 @@ def results(request: HttpRequest) -> HttpResponse:
             page=data["page"] or 1,
             user_language=getattr(request, "LANGUAGE_CODE", "en"),
         )
-    context = {
+    return {
         "form": form,
         "found": found,
         "facets": _facet_links(request, found) if found else [],
         "query": request.GET.get("q", "")[:200],
     }
-    template = "search/results.html"
-    if request.htmx and not request.htmx.boosted:
-        template += "#results"
-    return render(request, template, context)

@@ -1,4 +1,8 @@
-"""A short-lived cache of public pages as visitors see them.
+"""Pages kept for seconds: public pages as visitors see them, and pages as one
+signed-in reader sees them.
+
+Visitors
+--------
 
 Visitors (not signed in, no session) all see the same public page in a given
 language, so a page marked with ``@public_page(seconds)`` is rendered once per
@@ -16,25 +20,47 @@ Not cached: requests of signed-in people, requests carrying a session (a visitor
 with a message waiting, a child whose learning is kept in the session), htmx
 requests (partial pages), anything but GET and HEAD, and any response but a plain
 200 without cookies of its own.
+
+Readers
+-------
+A view whose page costs much to make calls ``render_for_reader`` instead of
+``render``, after it has checked access and done what each visit does (an audit
+event, a lesson's "last opened"). The page is kept for that one reader only: its key
+holds who they are (and the name, time zone and language the page is made with),
+the address, their unread inbox count, what the view says the page varies on, and
+the tokens of the generations of data it is made from (``generations.py``). Any
+write to that data changes a token, so nobody is shown a page made before a change of
+what they may see; ``seconds`` bounds what changes with time alone. Not kept: htmx
+requests, anything but GET and HEAD, a request with a message waiting, and any
+response but a plain 200. Pages are kept compressed in the worker's memory.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.shortcuts import render
 from django.utils.cache import patch_cache_control
+from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
+
+from ipcoop.notifications.services import unread_count
+from ipcoop.web import generations
 
 # Letters only, so that HTML escaping leaves it as it is.
 CSRF_PLACEHOLDER = "ipcoopCsrfTokenPlaceholderXq"
 _KEY_ATTRIBUTE = "_ipcoop_public_page"
+_PLACEHOLDER_ATTRIBUTE = "_ipcoop_csrf_placeholder"
 _CACHE_ALIAS = "pages"
+_READER_CACHE_ALIAS = "reader-pages"
 # Headers of the view's response kept with the page (outer middleware adds the rest).
 _KEPT_HEADERS = ("Content-Type", "Content-Language")
 
@@ -53,7 +79,7 @@ def public_page(seconds: int) -> Callable:
 def placeholder_token(request: HttpRequest) -> dict[str, str]:
     """Context for the page being cached: the CSRF placeholder (a context processor
     calls this; it overrides Django's token only while such a page is rendered)."""
-    if getattr(request, _KEY_ATTRIBUTE, None):
+    if getattr(request, _PLACEHOLDER_ATTRIBUTE, False):
         return {"csrf_token": CSRF_PLACEHOLDER}
     return {}
 
@@ -105,15 +131,78 @@ class PublicPageCacheMiddleware:
         key = _key(request)
         cached = self.cache.get(key)
         if cached is not None:
-            content, headers = cached
-            response = HttpResponse(_with_token(content, request))
-            for name, value in headers.items():
-                response[name] = value
-            patch_cache_control(response, private=True)
-            return response
+            return _kept_response(*cached, request)
         setattr(request, _KEY_ATTRIBUTE, key)
+        setattr(request, _PLACEHOLDER_ATTRIBUTE, True)
         request.public_page_seconds = seconds
         return None
+
+
+def _kept_response(content: bytes, headers: dict[str, str], request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(_with_token(content, request))
+    for name, value in headers.items():
+        response[name] = value
+    patch_cache_control(response, private=True)
+    return response
+
+
+# Readers ------------------------------------------------------------------------------
+
+
+def _reader_key(request: HttpRequest, depends: Sequence[str], vary: Sequence[Any]) -> str | None:
+    """The key of the page as this reader sees it now, or None when it is not kept."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    if request.method not in {"GET", "HEAD"} or request.headers.get("HX-Request"):
+        return None
+    if len(get_messages(request)):  # shown once, by the page that is made next
+        return None
+    parts = (
+        user.pk,
+        user.shown_name,
+        user.is_superuser,
+        get_current_timezone_name(),
+        get_language(),
+        request.get_full_path(),
+        unread_count(user),
+        tuple(vary),
+        generations.tokens((generations.PEOPLE, *depends)),
+    )
+    return "reader-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def render_for_reader(
+    request: HttpRequest,
+    template: str,
+    context: Callable[[], dict[str, Any]],
+    *,
+    depends: Sequence[str],
+    vary: Sequence[Any] = (),
+    seconds: int = 60,
+) -> HttpResponse:
+    """``render(request, template, context())``, or the same page kept for this reader
+    when none of the generations in ``depends`` (``generations.GENERATIONS``) has
+    changed since it was made, nor anything in ``vary``, within ``seconds``.
+
+    ``context`` is called only when the page is made. Whatever must happen on every
+    visit (access checks, audit events) happens before, in the view."""
+    key = _reader_key(request, depends, vary)
+    if key is None:
+        return render(request, template, context())
+    cache = caches[_READER_CACHE_ALIAS]
+    kept = cache.get(key)
+    if kept is not None:
+        content, headers = kept
+        return _kept_response(zlib.decompress(content), headers, request)
+    setattr(request, _PLACEHOLDER_ATTRIBUTE, True)
+    response = render(request, template, context())
+    if _storable(response):
+        headers = {h: response[h] for h in _KEPT_HEADERS if h in response}
+        cache.set(key, (zlib.compress(response.content, 1), headers), seconds)
+    response.content = _with_token(response.content, request)
+    patch_cache_control(response, private=True)
+    return response
 
 
 def _storable(response: HttpResponse) -> bool:

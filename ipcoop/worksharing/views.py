@@ -20,7 +20,9 @@ from ipcoop import access
 from ipcoop.lib.uploads import download_response
 from ipcoop.notifications.models import Kind as NotificationKind
 from ipcoop.people.models import Organisation
+from ipcoop.web import generations
 from ipcoop.web.forms import add_service_errors
+from ipcoop.web.pagecache import render_for_reader
 from ipcoop.worksharing import importer, services
 from ipcoop.worksharing.forms import (
     AnswerForm,
@@ -161,21 +163,25 @@ def family(request: HttpRequest, family_id: int) -> HttpResponse:
     members = services.family_members(request.user, family_id)
     if not members:
         raise Http404
-    products = services.family_work_products(members)
-    merged = services.merge_citations(products)
     services.record_worksharing_read(
         user=request.user, request=request, applications=members, what="family view"
     )
-    offices = sorted({m.office.short_name for m in members})
-    context = {
-        "family_id": family_id,
-        "members": members,
-        "products": products,
-        "merged": merged,
-        "offices": offices,
-        "differences": sum(1 for m in merged if m.differs),
-    }
-    return render(request, "worksharing/family.html", context)
+
+    def context() -> dict:
+        products = services.family_work_products(members)
+        merged = services.merge_citations(products)
+        return {
+            "family_id": family_id,
+            "members": members,
+            "products": products,
+            "merged": merged,
+            "offices": sorted({m.office.short_name for m in members}),
+            "differences": sum(1 for m in merged if m.differs),
+        }
+
+    return render_for_reader(
+        request, "worksharing/family.html", context, depends=(generations.WORKSHARING,)
+    )
 
 
 def _requests(request: HttpRequest):

@@ -17,7 +17,9 @@ from ipcoop.exchange.practice import services
 from ipcoop.exchange.practice.forms import MatrixFilterForm, PositionForm, QuestionForm
 from ipcoop.exchange.practice.models import Answer, OfficePosition
 from ipcoop.meetings.services import last_meeting_date
+from ipcoop.web import generations
 from ipcoop.web.forms import add_service_errors
+from ipcoop.web.pagecache import render_for_reader
 
 # Questions per page of the matrix (the CSV and the printable page hold them all).
 ROWS_PER_PAGE = 25
@@ -84,23 +86,29 @@ def matrix(request: HttpRequest) -> HttpResponse:
     """Questions × offices. Overviews are not audited per cell (see services.read_position)."""
     if request.GET.get("format") == "csv":
         return matrix_csv(request)
+    return render_for_reader(
+        request,
+        "practice/matrix.html",
+        lambda: _matrix_context(request),
+        depends=(generations.EXCHANGE, generations.COOPERATION),
+    )
+
+
+def _matrix_context(request: HttpRequest) -> dict:
     form, table, holders, page = _matrix_for(request, paginate=True)
-    chosen = {o.slug for o in table.offices}
-    editable = _editable_office_ids(request, table.offices)
-    _link_cells(table, editable)
+    _link_cells(table, _editable_office_ids(request, table.offices))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {
+    return {
         "form": form,
         "matrix": table,
         "page": page,
         "holders": holders,
-        "chosen": chosen,
+        "chosen": {o.slug for o in table.offices},
         "can_create": access.can_create_practice_question(request.user),
         "query": query.urlencode(),
         **_since_last_meeting(request),
     }
-    return render(request, "practice/matrix.html", context)
 
 
 def _since_last_meeting(request: HttpRequest) -> dict:

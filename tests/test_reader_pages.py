@@ -1,0 +1,398 @@
+"""Costly pages kept for one signed-in reader (``pagecache.render_for_reader``) and the
+generations that make a kept page unreachable once its data changes
+(``web/generations.py``).
+
+What matters most: nobody is shown a kept page made before a change of what they may
+see, and nobody is ever shown a page kept for someone else. Each test makes a change
+the way the platform does (through a service, committed) and looks again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+
+import pytest
+from django.apps import apps
+from django.core.cache import caches
+from django.db import transaction
+from django.test import Client
+from django.utils import timezone
+
+from ipcoop.academy.models import LessonProgress
+from ipcoop.access import Visibility
+from ipcoop.exchange.practice import services as practice
+from ipcoop.notifications.services import notify
+from ipcoop.people import services as people
+from ipcoop.people.models import AuditAction, AuditEvent, Role
+from ipcoop.web import generations
+from ipcoop.web.generations import APP_GENERATIONS, generation_of
+from ipcoop.web.pagecache import CSRF_PLACEHOLDER
+from tests.conftest import PASSWORD, client_for
+
+READER_CACHE = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    "reader-pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "r"},
+}
+LESSON1 = "/academy/test-ideas/what-is-an-invention/"
+
+
+@pytest.fixture(autouse=True)
+def reader_cache(settings):
+    settings.CACHES = READER_CACHE
+    caches["reader-pages"].clear()
+    yield caches["reader-pages"]
+    caches["reader-pages"].clear()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a change as the platform does, in a transaction whose on-commit hooks run
+    (each test runs inside a transaction that is never committed)."""
+
+    @contextlib.contextmanager
+    def run():
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            yield
+
+    return run
+
+
+def made(response) -> bool:
+    """Whether the page was made for this request (not served as kept)."""
+    return response.context is not None
+
+
+# Generations ------------------------------------------------------------------------
+
+
+def test_every_model_has_a_generation_or_none_and_no_entry_is_stale():
+    for model in apps.get_models(include_auto_created=True):
+        generation_of(model)  # raises for a model placed nowhere
+    labels = {config.label for config in apps.get_app_configs()}
+    assert set(APP_GENERATIONS) <= labels
+    placed = {g for g in APP_GENERATIONS.values() if g} | {
+        g for g in generations.MODEL_GENERATIONS.values() if g
+    }
+    assert placed == set(generations.GENERATIONS)
+
+
+def test_a_committed_write_changes_its_generation_only(personas, committed):
+    names = generations.GENERATIONS
+    before = dict(zip(names, generations.tokens(names), strict=True))
+    with committed():
+        practice.create_question(
+            by=None,
+            question="Is a DAO an applicant?",
+            slug="dao",
+            area="blockchain",
+            right="patent",
+        )
+    after = dict(zip(names, generations.tokens(names), strict=True))
+    assert after[generations.EXCHANGE] != before[generations.EXCHANGE]
+    # Indexing the question is a write to the search index too.
+    assert after[generations.SEARCH] != before[generations.SEARCH]
+    for name in (generations.WORKSHARING, generations.COOPERATION, generations.ACADEMY):
+        assert after[name] == before[name]
+
+
+def test_writes_no_kept_page_shows_change_nothing(personas, committed):
+    names = generations.GENERATIONS
+    before = generations.tokens(names)
+    with committed():
+        # A sign-in (last_login, the audit log, a session) and an inbox item.
+        assert Client().post(
+            "/account/signin/", {"username": "kipo.examiner", "password": PASSWORD}
+        ).status_code in {200, 302}
+        notify(recipients=[personas.learner], kind="proposal_decided", subject="S", url="/")
+    assert AuditEvent.objects.filter(action=AuditAction.SIGN_IN).exists()
+    assert generations.tokens(names) == before
+
+
+def test_a_write_rolled_back_leaves_no_pending_change(personas, committed):
+    before = generations.tokens([generations.EXCHANGE])
+    with committed(), contextlib.suppress(RuntimeError), transaction.atomic():
+        practice.create_question(
+            by=None, question="Rolled back?", slug="rolled-back", area="ai", right="patent"
+        )
+        raise RuntimeError
+    assert generations.tokens([generations.EXCHANGE]) == before
+
+
+# The practice matrix ----------------------------------------------------------------
+
+
+@pytest.fixture
+def question(db):
+    return practice.create_question(
+        by=None, question="Is a DAO an applicant?", slug="dao", area="blockchain", right="patent"
+    )
+
+
+def _position(personas, question, base=0, **fields):
+    values = {
+        "answer": "yes",
+        "summary": "A summary.",
+        "source_title": "KIPO accepts a DAO",
+        "visibility": Visibility.PUBLIC,
+    }
+    values.update(fields)
+    position, _ = practice.save_position(
+        by=personas.kipo_policy,
+        question=question,
+        office=personas.kipo,
+        base_version=base,
+        **values,
+    )
+    return position
+
+
+def test_a_position_made_confidential_leaves_the_kept_matrix_at_once(personas, question, committed):
+    with committed():
+        position = _position(personas, question)
+    learner = client_for(personas.learner)
+    first = learner.get("/practice/")
+    assert made(first) and "KIPO accepts a DAO" in first.text
+    second = learner.get("/practice/")
+    assert not made(second) and "KIPO accepts a DAO" in second.text
+    assert CSRF_PLACEHOLDER not in second.text
+    with committed():
+        _position(
+            personas,
+            question,
+            base=position.version,
+            source_title="KIPO accepts a DAO only through a person",
+            visibility=Visibility.OFFICES,
+        )
+    third = learner.get("/practice/")
+    assert made(third)
+    assert "KIPO accepts a DAO" not in third.text
+    # Staff of another office may read it: their page has the new text.
+    assert "only through a person" in client_for(personas.th_examiner).get("/practice/").text
+
+
+def test_a_page_kept_for_one_reader_is_never_served_to_another(personas, question, committed):
+    with committed():
+        _position(personas, question, visibility=Visibility.OFFICES)
+    examiner = client_for(personas.kipo_examiner)
+    examiner.get("/practice/")
+    assert not made(examiner.get("/practice/"))
+    # A learner asking for the same address gets a page made for them, without it.
+    page = client_for(personas.learner).get("/practice/")
+    assert made(page) and "KIPO accepts a DAO" not in page.text
+    assert personas.kipo_examiner.shown_name not in page.text
+
+
+def test_a_new_role_changes_what_the_kept_page_shows(personas, question, committed):
+    with committed():
+        _position(personas, question, visibility=Visibility.OFFICES)
+    outsider = client_for(personas.outsider)
+    assert "KIPO accepts a DAO" not in outsider.get("/practice/").text
+    assert not made(outsider.get("/practice/"))
+    with committed():
+        people.grant_role(
+            by=personas.kipo_admin,
+            user=personas.outsider,
+            role=Role.EXAMINER,
+            organisation=personas.kipo,
+        )
+    assert "KIPO accepts a DAO" in outsider.get("/practice/").text
+
+
+def test_each_session_gets_its_own_csrf_token_on_a_kept_page(personas, question):
+    one, two = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    for client in (one, two):
+        client.force_login(personas.learner)
+    one.get("/practice/")
+    kept = two.get("/practice/")
+    assert not made(kept)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', kept.text).group(1)
+    assert token != CSRF_PLACEHOLDER
+    # The token works for this session: signing out with it succeeds.
+    answer = two.post("/account/signout/", {"csrfmiddlewaretoken": token})
+    assert answer.status_code == 302
+    assert "_auth_user_id" not in two.session
+
+
+def test_an_inbox_item_or_a_message_is_shown_on_the_next_page(personas, question, committed):
+    learner = client_for(personas.learner)
+    learner.get("/practice/")
+    assert not made(learner.get("/practice/"))
+    with committed():
+        notify(recipients=[personas.learner], kind="proposal_decided", subject="S", url="/")
+    page = learner.get("/practice/")
+    assert made(page) and '1<span class="visually-hidden"> unread' in page.text
+    # A form that saves leaves a message, shown once, on a page made for it: here the
+    # profile, whose new name the header shows too.
+    form = learner.get("/account/profile/").context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data["display_name"] = "Learner Renamed"
+    assert learner.post("/account/profile/", data).status_code == 302
+    shown = learner.get("/practice/")
+    assert made(shown) and "Your profile is saved." in shown.text
+    assert "Learner Renamed" in shown.text
+    after = learner.get("/practice/")
+    assert "Your profile is saved." not in after.text and "Learner Renamed" in after.text
+
+
+def test_htmx_requests_are_never_kept(personas, question):
+    learner = client_for(personas.learner)
+    for _ in range(2):
+        assert made(learner.get("/search/?q=dao", HTTP_HX_REQUEST="true"))
+
+
+# Family view: the audit event is written on every visit ------------------------------
+
+
+def test_family_view_audits_every_visit_and_drops_a_member_made_confidential(personas, committed):
+    from tests.worksharing.conftest import save
+
+    with committed():
+        kr = save("kr-kipo", "10-2023-0012345", title="Accelerator KR")
+        sg = save(
+            "sg-ipos",
+            "10202300999X",
+            title="Accelerator SG",
+            priorities=[{"country": "KR", "number": "10-2023-0012345", "date": kr.filing_date}],
+        )
+    kr.refresh_from_db()
+    url = f"/worksharing/families/{kr.family_id}/"
+    thai = client_for(personas.th_examiner)
+    audited = AuditEvent.objects.filter(
+        action=AuditAction.CONFIDENTIAL_READ, actor=personas.th_examiner
+    )
+    assert "Accelerator SG" in thai.get(url).text
+    kept = thai.get(url)
+    assert not made(kept) and "Accelerator SG" in kept.text
+    assert audited.count() == 2
+    with committed():
+        save(
+            "sg-ipos",
+            "10202300999X",
+            title="Accelerator SG",
+            visibility="own",
+            priorities=[{"country": "KR", "number": "10-2023-0012345", "date": kr.filing_date}],
+        )
+    page = thai.get(url)
+    assert made(page)
+    assert "Accelerator KR" in page.text and "Accelerator SG" not in page.text
+    assert sg.pk
+
+
+# Lesson page: the learner's status is part of the key --------------------------------
+
+
+def test_the_kept_lesson_follows_the_learners_status_and_the_content(personas, committed):
+    from ipcoop.academy.package import import_package
+    from tests.academy.fixture import package
+
+    with committed():
+        import_package(package(), publish=True, review_note="test")
+    learner = client_for(personas.learner)
+    assert "In progress" in learner.get(LESSON1).text
+    kept = learner.get(LESSON1)
+    assert not made(kept) and "In progress" in kept.text
+    with committed():
+        assert learner.post(f"{LESSON1}complete/").status_code == 302
+    assert (
+        LessonProgress.objects.get(
+            learner=personas.learner, lesson__slug="what-is-an-invention"
+        ).status
+        == "completed"
+    )
+    again = learner.get(LESSON1)
+    assert made(again) and "Completed" in again.text
+
+
+def test_a_child_whose_learning_is_not_stored_never_gets_a_kept_lesson(personas, committed):
+    from ipcoop.academy.package import import_package
+    from tests.academy.fixture import package
+    from tests.classes.conftest import join, make_class
+
+    with committed():
+        course = import_package(package(), publish=True, review_note="test")
+    child = join(make_class(personas.teacher, course))
+    client = client_for(child.user)
+    for _ in range(2):
+        page = client.get(LESSON1)
+        assert page.status_code == 200 and made(page)
+
+
+# Dashboard: the learner's own records ------------------------------------------------
+
+
+def test_the_kept_dashboard_follows_the_learners_own_records_only(personas, committed):
+    from ipcoop.academy.package import import_package
+    from tests.academy.fixture import package
+
+    with committed():
+        import_package(package(), publish=True, review_note="test")
+    learner, other = client_for(personas.learner), client_for(personas.outsider)
+    with committed():
+        learner.get(LESSON1)
+    assert made(learner.get("/academy/me/"))
+    assert not made(learner.get("/academy/me/"))
+    # Another learner's progress leaves this learner's page kept.
+    with committed():
+        assert other.post(f"{LESSON1}complete/").status_code == 302
+    assert not made(learner.get("/academy/me/"))
+    with committed():
+        assert learner.post(f"{LESSON1}complete/").status_code == 302
+    page = learner.get("/academy/me/")
+    assert made(page) and "33%" in page.text
+    assert not made(learner.get("/academy/me/"))
+    # A write to learning records by anything but a marked service (a bulk update, the
+    # admin) is every learner's.
+    with committed():
+        LessonProgress.objects.filter(learner=personas.outsider).update(updated_at=timezone.now())
+    assert made(learner.get("/academy/me/"))
+
+
+# Search and accountability -----------------------------------------------------------
+
+
+def test_kept_search_results_follow_the_index(personas, committed):
+    from tests.search.conftest import post
+
+    with committed():
+        post(personas, title="Guidance on applicants that are DAOs")
+    examiner = client_for(personas.kipo_examiner)
+    assert "that are DAOs" in examiner.get("/search/?q=applicants").text
+    assert not made(examiner.get("/search/?q=applicants"))
+    with committed():
+        post(personas, title="Applicants abroad: a second notice", visibility="offices")
+    page = examiner.get("/search/?q=applicants")
+    assert made(page) and "abroad: a second notice" in page.text
+    # A learner's kept results never held the offices-only notice.
+    assert (
+        "abroad: a second notice"
+        not in client_for(personas.learner).get("/search/?q=applicants").text
+    )
+
+
+def test_anonymous_search_is_a_public_page(settings, personas, committed):
+    from tests.search.conftest import post
+
+    with committed():
+        post(personas, title="Guidance on applicants that are DAOs")
+    settings.CACHES = {**READER_CACHE, "pages": {**READER_CACHE["reader-pages"], "LOCATION": "p"}}
+    caches["pages"].clear()
+    assert made(Client().get("/search/?q=applicants"))
+    again = Client().get("/search/?q=applicants")
+    assert not made(again) and "that are DAOs" in again.text
+    caches["pages"].clear()
+
+
+def test_kept_accountability_page_follows_the_projects(personas, committed):
+    from tests.projects.makers import adopted, project_for
+
+    with committed():
+        project_for(personas, adopted(personas, title="Joint examiner course"))
+    ipos = client_for(personas.ipos_policy)
+    assert "Joint examiner course" in ipos.get("/projects/").text
+    assert not made(ipos.get("/projects/"))
+    with committed():
+        project_for(personas, adopted(personas, title="Second joint course"))
+    page = ipos.get("/projects/")
+    assert made(page) and "Second joint course" in page.text
