@@ -44,29 +44,31 @@ TABLE = PageGeneration._meta.db_table
 
 # Every generation, and every page kept for readers depends on the first.
 PEOPLE = "people"
-EXCHANGE = "exchange"
+PRACTICE = "practice"
 WORKSHARING = "worksharing"
+MEETINGS = "meetings"
 COOPERATION = "cooperation"
 SEARCH = "search"
 ACADEMY = "academy"
 LEARNING = "learning"  # and "learning:<learner id>", see learner_generation
-GENERATIONS = (PEOPLE, EXCHANGE, WORKSHARING, COOPERATION, SEARCH, ACADEMY, LEARNING)
+GENERATIONS = (PEOPLE, PRACTICE, WORKSHARING, MEETINGS, COOPERATION, SEARCH, ACADEMY, LEARNING)
 
 # The generation of each app's tables (None: no page kept for readers shows them).
 APP_GENERATIONS: dict[str, str | None] = {
     # Organisations and memberships decide what a reader may see.
     "people": PEOPLE,
-    "practice": EXCHANGE,
-    "updates": EXCHANGE,
-    "consultations": EXCHANGE,
-    "statistics": EXCHANGE,
+    "practice": PRACTICE,
     "worksharing": WORKSHARING,
-    "meetings": COOPERATION,
+    "meetings": MEETINGS,
     "proposals": COOPERATION,
     "projects": COOPERATION,
     "search": SEARCH,
     "academy": ACADEMY,
-    # Shown on pages that are not kept, or only in a kept page's key.
+    # Shown on pages that are not kept (or through the search index), or only in a kept
+    # page's key.
+    "updates": None,
+    "consultations": None,
+    "statistics": None,
     "analytics": None,
     "credentials": None,
     "classes": None,  # whether a child's learning is stored is decided on every request
@@ -88,6 +90,10 @@ MODEL_GENERATIONS: dict[str, str | None] = {
     "people.apitoken": None,
     "people.twofactordevice": None,
     "people.recoverycode": None,
+    # Each person's own watches and answers, not on kept pages.
+    "worksharing.watch": None,
+    "meetings.calendartoken": None,
+    "meetings.pollanswer": None,
     # One learner's own records.
     "academy.attempt": LEARNING,
     "academy.lessonprogress": LEARNING,

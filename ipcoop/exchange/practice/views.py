@@ -90,7 +90,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
         request,
         "practice/matrix.html",
         lambda: _matrix_context(request),
-        depends=(generations.EXCHANGE, generations.COOPERATION),
+        depends=(generations.PRACTICE, generations.MEETINGS),
     )
 
 
