@@ -324,8 +324,14 @@ class Attempt(models.Model):
         ]
         indexes = [
             # A learner's attempts not yet folded into review cards: found at once
-            # however long their history (the dashboard asks on every visit).
-            models.Index(fields=["learner", "scheduled"], name="academy_attempt_unscheduled")
+            # however long their history (the dashboard asks on every visit). Only
+            # those attempts are in it, so no estimate of how many there are can make
+            # the database read a learner's whole history instead.
+            models.Index(
+                fields=["learner"],
+                condition=models.Q(scheduled=False),
+                name="academy_attempt_to_fold",
+            )
         ]
 
     def __str__(self) -> str:

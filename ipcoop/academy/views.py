@@ -188,24 +188,26 @@ def _signin_url(request: HttpRequest) -> str:
 def lesson_detail(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResponse:
     course = _course(request, slug)
     lesson = _lesson(request, course, lesson_slug)
-    lessons = services.published_lessons(course)
-    first_id = lessons[0].pk if lessons else None
-    if not access.may_open_lesson(request.user, lesson, first_id):
-        return redirect_to_login(request.get_full_path())
-    if request.user.is_authenticated and access.may_store_learning(request.user):
+    user = request.user
+    if user.is_authenticated and access.may_store_learning(user):
+        status = None
         if lesson.published_version_id:
-            services.start_lesson(learner=request.user, lesson=lesson)
+            status = str(services.start_lesson(learner=user, lesson=lesson).status)
+        status = status or _status(request, lesson)
         # The same page for this learner until the lesson, the course or their status
         # in this lesson changes.
-        status = _status(request, lesson)
         return render_for_reader(
             request,
             "academy/lesson.html",
-            lambda: _player_context(request, course, lesson, lessons=lessons, status=status),
+            lambda: _player_context(request, course, lesson, status=status),
             depends=(generations.ACADEMY,),
             vary=(status,),
         )
-    if request.user.is_authenticated and lesson.published_version_id:
+    lessons = services.published_lessons(course)
+    first_id = lessons[0].pk if lessons else None
+    if not access.may_open_lesson(user, lesson, first_id):
+        return redirect_to_login(request.get_full_path())
+    if user.is_authenticated and lesson.published_version_id:
         unstored.start_lesson(request.session, lesson)
     context = _player_context(request, course, lesson, lessons=lessons)
     return render(request, unstored.lesson_template(request, context), context)

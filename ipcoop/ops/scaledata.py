@@ -394,6 +394,8 @@ def generate(
             courses = _courses(run, scale, people, extend)
         with run.step("attempts and progress"):
             _attempts(run, scale, learners, courses, people)
+        with run.step("the key pages' learner's review cards"):
+            fold_reviews(people.learner)
         with run.step("practice questions and positions"), transaction.atomic():
             questions = _practice(run, scale, offices, people)
         with run.step("policy updates"):
@@ -707,6 +709,18 @@ def _question(run: _Run, course: Any, lesson: int, objective: int, key: str, pos
         feedback={"en": _sentence(rng, "en", 12)},
         published=True,
     )
+
+
+def fold_reviews(learner: Any) -> int:
+    """Fold all the learner's answers into review cards, as the dashboard visits they
+    would have made did (other generated learners' answers are left for their first
+    visit, a thousand at a time). Returns how many were folded."""
+    from ipcoop.academy.learning import sync_reviews
+
+    total = 0
+    while folded := sync_reviews(learner=learner):
+        total += folded
+    return total
 
 
 def _attempts(

@@ -47,6 +47,7 @@ def _organisation_ids(user: User) -> set[int]:
     return {m.organisation_id for m in user.memberships.all() if m.organisation_id}
 
 
+@transaction.atomic
 def record_event(
     *,
     action: str,
@@ -59,9 +60,9 @@ def record_event(
 ) -> AuditEvent:
     """Write one audit event.
 
-    Side effects: creates an AuditEvent and its organisation links. When
-    ``organisations`` is None, the event is filed under every organisation the
-    actor belongs to, so those organisations' admins can read it.
+    Side effects: creates an AuditEvent and its organisation links, in one
+    transaction. When ``organisations`` is None, the event is filed under every
+    organisation the actor belongs to, so those organisations' admins can read it.
     """
     if organisations is None:
         organisations = _organisation_ids(actor) if actor is not None else set()
@@ -75,7 +76,8 @@ def record_event(
         client_address=client_address(request) if request is not None else None,
         detail=detail or {},
     )
-    event.organisations.set(organisations)
+    # A new event links to nothing yet: added without reading the links first.
+    event.organisations.add(*organisations)
     return event
 
 

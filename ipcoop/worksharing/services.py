@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -312,14 +312,25 @@ def lookup_family_ids(user: User, query: str) -> list[int]:
     return sorted(set(matches.values_list("family_id", flat=True)))
 
 
-def family_members(user: User, family_id: int) -> list[Application]:
-    """The members of a family the user may read, with what their pages show."""
-    return list(
+def family_members(
+    user: User, family_id: int, *, with_priorities: bool = True
+) -> list[Application]:
+    """The members of a family the user may read, with what their pages show (their
+    priority claims too, unless ``with_priorities`` is false: ``family_priorities``
+    reads them later, when a page is made)."""
+    members = (
         access.applications_visible_to(user, Application.objects.filter(family_id=family_id))
         .select_related("office")
-        .prefetch_related("priorities")
         .order_by("filing_date", "pk")
     )
+    if with_priorities:
+        members = members.prefetch_related("priorities")
+    return list(members)
+
+
+def family_priorities(members: list[Application]) -> None:
+    """Read the priority claims of ``members`` (one query)."""
+    prefetch_related_objects(members, "priorities")
 
 
 def family_work_products(members: list[Application]) -> list[WorkProduct]:

@@ -160,7 +160,7 @@ def add_work_product(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def family(request: HttpRequest, family_id: int) -> HttpResponse:
-    members = services.family_members(request.user, family_id)
+    members = services.family_members(request.user, family_id, with_priorities=False)
     if not members:
         raise Http404
     services.record_worksharing_read(
@@ -168,6 +168,7 @@ def family(request: HttpRequest, family_id: int) -> HttpResponse:
     )
 
     def context() -> dict:
+        services.family_priorities(members)
         products = services.family_work_products(members)
         merged = services.merge_citations(products)
         return {

@@ -151,6 +151,23 @@ def test_changed_since_marks_cells_and_lists_what_moved(personas, question):
     ]
 
 
+def test_changed_since_lists_no_position_the_reader_may_not_see(personas, question):
+    """The "changed since" list covers every question, not only the page shown, and
+    filters through the same rule as the cells: an offices-only change stays hidden
+    from a learner, as if it had not happened."""
+    since = (timezone.localdate() - timedelta(days=1)).isoformat()
+    save(personas.kipo_policy, question, personas.kipo, answer="no", visibility="offices")
+    save(personas.ipos_policy, question, personas.ipos, answer="yes")
+    url = f"/practice/?area=blockchain&since={since}"
+    learner = client_for(personas.learner).get(url).text
+    assert "first reported: Yes" in learner
+    assert "first reported: No" not in learner
+    assert learner.count('class="marker changed-marker">Changed</strong>') == 1
+    examiner = client_for(personas.th_examiner).get(url).text
+    assert "first reported: No" in examiner and "first reported: Yes" in examiner
+    assert examiner.count('class="marker changed-marker">Changed</strong>') == 2
+
+
 def test_csv_export_has_one_line_per_question_and_office(personas, question):
     save(personas.kipo_policy, question, personas.kipo, summary="=HYPERLINK(evil)", answer="no")
     response = client_for(None).get(
