@@ -120,6 +120,24 @@ def test_a_write_rolled_back_leaves_no_pending_change(personas, committed):
     assert generations.tokens([generations.PRACTICE]) == before
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_write_outside_a_transaction_changes_it_at_once_and_keeps_its_own_result():
+    """Outside a transaction the token changes right after the statement, without
+    touching what the statement gives back (its new row's id, its row count)."""
+    from ipcoop.exchange.practice.models import PracticeQuestion
+
+    before = generations.tokens([generations.PRACTICE])
+    made_ = [
+        PracticeQuestion.objects.create(slug=f"q{n}", question=f"Q{n}?", area="ai", right="patent")
+        for n in range(2)
+    ]
+    assert [PracticeQuestion.objects.get(pk=q.pk).slug for q in made_] == ["q0", "q1"]
+    between = generations.tokens([generations.PRACTICE])
+    assert between != before
+    assert PracticeQuestion.objects.filter(slug__in=["q0", "q1"]).update(order=1) == 2
+    assert generations.tokens([generations.PRACTICE]) != between
+
+
 # The practice matrix ----------------------------------------------------------------
 
 
@@ -170,6 +188,16 @@ def test_a_position_made_confidential_leaves_the_kept_matrix_at_once(personas, q
     assert "KIPO accepts a DAO" not in third.text
     # Staff of another office may read it: their page has the new text.
     assert "only through a person" in client_for(personas.th_examiner).get("/practice/").text
+
+
+def test_a_kept_page_costs_a_few_queries_whatever_it_shows(
+    personas, question, django_assert_max_num_queries
+):
+    examiner = client_for(personas.kipo_examiner)
+    examiner.get("/practice/")
+    # The session, the reader, their inbox count and the generations' tokens.
+    with django_assert_max_num_queries(4):
+        assert not made(examiner.get("/practice/"))
 
 
 def test_a_page_kept_for_one_reader_is_never_served_to_another(personas, question, committed):

@@ -176,7 +176,8 @@ def tokens(names: Iterable[str], using: str = "default") -> tuple[int, ...]:
 
 
 def bump(names: Iterable[str], using: str = "default") -> None:
-    """Give each generation in ``names`` a new token (in the current transaction)."""
+    """Give each generation in ``names`` a new token, one statement each (called in
+    autocommit, after the write)."""
     with connections[using].cursor() as cursor:
         for name in names:
             cursor.execute(_UPSERT, [name, secrets.randbits(62)])
@@ -234,7 +235,9 @@ def on_write(execute: Callable, sql: str, params: Any, many: bool, context: dict
     if connection.in_atomic_block:
         _pending(connection).add(generation)
     else:
-        context["cursor"].execute(_UPSERT, [generation, secrets.randbits(62)])
+        # A cursor of its own: the statement's (its RETURNING rows, row count and last
+        # row id) is read by the caller after this returns.
+        bump([generation], using=connection.alias)
     return result
 
 
