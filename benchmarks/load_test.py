@@ -402,17 +402,8 @@ def measure(args: argparse.Namespace) -> dict:
         print(f"{engine}; {len(pages)} pages; collecting static files", flush=True)
         collectstatic(env)
 
-        app_port, raw_port, nginx_port = free_port(), free_port(), free_port()
-        app_log = tmp / "app.log"
-        app = stack.enter_context(
-            running(
-                gunicorn("ipcoop.wsgi", app_port, args.workers, tmp, "app"),
-                cwd=ROOT,
-                env=env,
-                log=app_log,
-            )
-        )
-        wait_for(f"http://127.0.0.1:{app_port}/healthz", app, app_log)
+        app_port, app, app_log = serve_platform(stack, env, tmp, args.workers, "app")
+        raw_port, nginx_port = free_port(), free_port()
 
         # The exact bytes of each page, as its user gets them.
         root = tmp / "pages"
@@ -475,11 +466,9 @@ def measure(args: argparse.Namespace) -> dict:
                     "loadavg_before": loadavg(),
                 }
                 for target, url in targets.items():
-                    if args.warmup > 0:
-                        run_wrk(url, page["headers"], connections, args.warmup, tmp)
-                        drain(health[target])
-                    row[target] = run_wrk(url, page["headers"], connections, args.duration, tmp)
-                    row[target]["drained_s"] = round(drain(health[target]), 1)
+                    row[target] = measured(
+                        url, page["headers"], connections, health[target], args, tmp
+                    )
                 row["loadavg_after"] = loadavg()
                 judge(row)
                 rows.append(row)
@@ -543,36 +532,54 @@ def redact(url: str) -> str:
     return url.replace(str(ROOT) + "/", "")
 
 
+def serve_platform(
+    stack: ExitStack, env: dict[str, str], tmp: Path, workers: int, tag: str
+) -> tuple[int, subprocess.Popen, Path]:
+    """The platform under gunicorn on a free port, answering: its port, process and log."""
+    port = free_port()
+    log = tmp / f"{tag}.log"
+    process = stack.enter_context(
+        running(gunicorn("ipcoop.wsgi", port, workers, tmp, tag), cwd=ROOT, env=env, log=log)
+    )
+    wait_for(f"http://127.0.0.1:{port}/healthz", process, log)
+    return port, process, log
+
+
+def measured(
+    url: str,
+    headers: dict[str, str],
+    connections: int,
+    health: str,
+    args: argparse.Namespace,
+    tmp: Path,
+) -> dict:
+    """One wrk measurement after a warm-up, each followed by waiting until the server
+    has worked off its queue (``drained_s``: how long that took after the measurement)."""
+    if args.warmup > 0:
+        run_wrk(url, headers, connections, args.warmup, tmp)
+        drain(health)
+    result = run_wrk(url, headers, connections, args.duration, tmp)
+    result["drained_s"] = round(drain(health), 1)
+    return result
+
+
 def measure_made(
     args: argparse.Namespace, stack: ExitStack, env: dict[str, str], tmp: Path, pages: list[dict]
 ) -> list[dict]:
     """The signed-in pages made on every request: the same server with the pages kept
     for readers turned off (``READER_PAGES=off``), at 16 connections. What a reader's
     first visit, or one after a change, costs."""
-    port = free_port()
-    log = tmp / "made.log"
-    process = stack.enter_context(
-        running(
-            gunicorn("ipcoop.wsgi", port, args.workers, tmp, "made"),
-            cwd=ROOT,
-            env=dict(env, READER_PAGES="off"),
-            log=log,
-        )
-    )
+    made_env = dict(env, READER_PAGES="off")
+    port, _process, _log = serve_platform(stack, made_env, tmp, args.workers, "made")
     health = f"http://127.0.0.1:{port}/healthz"
-    wait_for(health, process, log)
     rows = []
     for page in pages:
         url = f"http://127.0.0.1:{port}{page['path']}"
-        if args.warmup > 0:
-            run_wrk(url, page["headers"], 16, args.warmup, tmp)
-            drain(health)
         row = {
             "page": page["name"],
             "connections": 16,
-            **run_wrk(url, page["headers"], 16, args.duration, tmp),
+            **measured(url, page["headers"], 16, health, args, tmp),
         }
-        drain(health)
         rows.append(row)
         print(
             f"{page['name']:<20} made every time: {row['rps']:8.1f}/s p95 {row['p95_ms']:7.1f} ms "
