@@ -423,3 +423,10 @@ def test_kept_accountability_page_follows_the_projects(personas, committed):
         project_for(personas, adopted(personas, title="Second joint course"))
     page = ipos.get("/projects/")
     assert made(page) and "Second joint course" in page.text
+    # The projects are between KIPO and IPOS only: an examiner of another office never
+    # sees them, on the page made for them or on the one kept for them.
+    thai = client_for(personas.th_examiner)
+    for _ in range(2):
+        other = thai.get("/projects/").text
+        assert "Joint examiner course" not in other and "Second joint course" not in other
+    assert not made(thai.get("/projects/"))

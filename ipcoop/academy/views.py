@@ -190,10 +190,10 @@ def lesson_detail(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResp
     lesson = _lesson(request, course, lesson_slug)
     user = request.user
     if user.is_authenticated and access.may_store_learning(user):
-        status = None
         if lesson.published_version_id:
             status = str(services.start_lesson(learner=user, lesson=lesson).status)
-        status = status or _status(request, lesson)
+        else:
+            status = _status(request, lesson)
         # The same page for this learner until the lesson, the course or their status
         # in this lesson changes.
         return render_for_reader(

@@ -197,6 +197,8 @@ class _Pending(set):
         self.done = False
 
     def __call__(self) -> None:
+        # Done: no later write joins it (Django empties the list after a commit; a
+        # test that runs the hooks itself leaves them in it).
         self.done = True
         bump(sorted(self), using=self.using)
 
@@ -241,11 +243,15 @@ def on_write(execute: Callable, sql: str, params: Any, many: bool, context: dict
     return result
 
 
+def _wrap(connection: BaseDatabaseWrapper) -> None:
+    if on_write not in connection.execute_wrappers:
+        connection.execute_wrappers.append(on_write)
+
+
 def install(connection: BaseDatabaseWrapper, **_kwargs: Any) -> None:
     """Put the wrapper on a connection (once) and tell whether its table exists yet:
     before ``migrate`` has made it (a new database) there is nothing to change."""
-    if on_write not in connection.execute_wrappers:
-        connection.execute_wrappers.append(on_write)
+    _wrap(connection)
     if not getattr(connection, "ipcoop_generations_ready", False):
         with connection.cursor() as cursor:
             tables = connection.introspection.table_names(cursor)
@@ -255,6 +261,5 @@ def install(connection: BaseDatabaseWrapper, **_kwargs: Any) -> None:
 def after_migrate(using: str = "default", **_kwargs: Any) -> None:
     """``migrate`` may have made the table on a connection that was open before."""
     connection = connections[using]
-    if on_write not in connection.execute_wrappers:
-        connection.execute_wrappers.append(on_write)
+    _wrap(connection)
     connection.ipcoop_generations_ready = True
