@@ -129,10 +129,12 @@ def find_tool(name: str) -> str | None:
 
 def production_env(tmp: Path) -> dict[str, str]:
     """Production mode as a deployment has it (``tests/faultkit.py``), on the database
-    DATABASE_URL names, behind a TLS proxy, with static files collected under ``tmp``."""
+    DATABASE_URL names, with the Redis BENCH_REDIS_URL names (sessions and rate limits),
+    behind a TLS proxy, with static files collected under ``tmp``."""
     return faultkit.production_env(
         tmp,
         DATABASE_URL=os.environ["DATABASE_URL"],
+        REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3"),
         STATIC_MANIFEST="1",
         SECURE_PROXY_SSL_HEADER="1",
         RATE_LIMIT_SEARCH="100000000/m",
@@ -486,6 +488,7 @@ def measure(args: argparse.Namespace) -> dict:
         "date": started.isoformat(timespec="seconds"),
         "engine": engine,
         "database": redact(os.environ.get("DATABASE_URL", "")),
+        "cache": redact(env["REDIS_URL"]),
         "cpu_count": os.cpu_count(),
         "workers": args.workers,
         "duration_s": args.duration,
@@ -709,8 +712,8 @@ def scale_markdown(result: dict, *, heading: str = "##") -> list[str]:
     out = [
         f"{heading}# Scale",
         "",
-        f"{result['engine']} ({result['database'] or 'default database'}); rows in the main "
-        "tables:",
+        f"{result['engine']} ({result['database'] or 'default database'}), "
+        f"Redis {result.get('cache') or 'none'}; rows in the main tables:",
         "",
         "| table | rows |",
         "|---|---:|",

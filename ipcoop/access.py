@@ -71,7 +71,14 @@ def _roles(user: User | AnonymousUser | None) -> list[tuple[int | None, str]]:
         return []
     cached = getattr(user, "_ipcoop_roles", None)
     if cached is None:
-        cached = list(user.memberships.values_list("organisation_id", "role"))
+
+        def read() -> list[tuple[int | None, str]]:
+            return list(user.memberships.values_list("organisation_id", "role"))
+
+        # A reader's GET request remembers them across requests while memberships stay
+        # as they are (people.middleware.UserPreferencesMiddleware, pagecache).
+        remember = getattr(user, "_ipcoop_remember", None)
+        cached = remember("roles", read) if remember is not None else read()
         user._ipcoop_roles = cached
     return cached
 

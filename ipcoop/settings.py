@@ -175,6 +175,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"
+# Django's model backend, reading a signed-in person with their kept pages' tokens.
+AUTHENTICATION_BACKENDS = ["ipcoop.people.backends.ReaderBackend"]
 LOGIN_URL = "people:signin"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
@@ -344,6 +346,9 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(14 * 24 * 3600)))
+# Kept in the database; with Redis, read from it (no query per request) and written to
+# both (ipcoop/people/sessions.py).
+SESSION_ENGINE = "ipcoop.people.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True

@@ -559,11 +559,13 @@ DATABASE_PATHS = [
     ("/api/v1/offices", {}),
     ("/", {"Cookie": "sessionid=faultkit0000000000000000000000000"}),
 ]
-# Pages that use the cache (the search rate limit) as well as the database.
+# Pages that use the cache (the search rate limit, sessions read from Redis) as well as
+# the database.
 CACHE_PATHS = [
     ("/search/?q=patent", {}),
     ("/api/v1/search?q=patent", {}),
     ("/cooperation/", {}),
+    ("/", {"Cookie": "sessionid=faultkit0000000000000000000000000"}),
 ]
 
 

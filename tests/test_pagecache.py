@@ -17,6 +17,7 @@ from tests.conftest import client_for
 PAGES_CACHE = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"},
+    "reader-pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
 
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import contextlib
 import re
+from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.apps import apps
 from django.core.cache import caches
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ipcoop.academy.models import LessonProgress
@@ -24,8 +27,10 @@ from ipcoop.access import Visibility
 from ipcoop.exchange.practice import services as practice
 from ipcoop.notifications.services import notify
 from ipcoop.people import services as people
-from ipcoop.people.models import AuditAction, AuditEvent, Role
-from ipcoop.web import generations
+from ipcoop.people import two_factor
+from ipcoop.people.demo import DEMO_TWO_FACTOR_SECRET
+from ipcoop.people.models import AuditAction, AuditEvent, Role, TwoFactorDevice, User
+from ipcoop.web import generations, pagecache
 from ipcoop.web.generations import APP_GENERATIONS, generation_of
 from ipcoop.web.pagecache import CSRF_PLACEHOLDER
 from tests.conftest import PASSWORD, client_for
@@ -191,13 +196,67 @@ def test_a_position_made_confidential_leaves_the_kept_matrix_at_once(personas, q
 
 
 def test_a_kept_page_costs_a_few_queries_whatever_it_shows(
-    personas, question, django_assert_max_num_queries
+    settings, personas, question, django_assert_max_num_queries
 ):
+    settings.REQUIRE_STAFF_TWO_FACTOR = True
+    two_factor.enable_demo_two_factor(user=personas.kipo_examiner, secret=DEMO_TWO_FACTOR_SECRET)
     examiner = client_for(personas.kipo_examiner)
     examiner.get("/practice/")
-    # The session, the reader, their inbox count and the generations' tokens.
-    with django_assert_max_num_queries(4):
+    # The session, and the reader read with the generations' tokens and their inbox
+    # count; whether they must set up a second factor is remembered.
+    with django_assert_max_num_queries(2):
         assert not made(examiner.get("/practice/"))
+
+
+def test_the_second_factor_answer_follows_set_up_and_reset_but_not_its_use(
+    settings, personas, question, committed
+):
+    settings.REQUIRE_STAFF_TWO_FACTOR = True
+    examiner = client_for(personas.kipo_examiner)
+    assert examiner.get("/practice/")["Location"] == "/account/two-factor/"
+    with committed():
+        two_factor.enable_demo_two_factor(
+            user=personas.kipo_examiner, secret=DEMO_TWO_FACTOR_SECRET
+        )
+    # The page that shows the refusal's message is not kept; the one after is.
+    assert "authenticator app" in examiner.get("/practice/").text
+    examiner.get("/practice/")
+    assert not made(examiner.get("/practice/"))
+    people_token = generations.tokens([generations.PEOPLE])
+    # Signing in with a code marks the device used: nothing kept changes.
+    with committed():
+        TwoFactorDevice.objects.filter(user=personas.kipo_examiner).update(last_used_step=7)
+    assert generations.tokens([generations.PEOPLE]) == people_token
+    assert not made(examiner.get("/practice/"))
+    # Taken away (lost phone): the next page sends them to set it up again.
+    with committed():
+        two_factor.reset_two_factor(by=None, user=personas.kipo_examiner)
+    assert examiner.get("/practice/")["Location"] == "/account/two-factor/"
+
+
+def test_the_snapshot_is_read_with_the_reader_or_on_its_own(personas, rf):
+    from django.contrib.auth import get_user
+
+    client = client_for(personas.learner)
+    notify(recipients=[personas.learner], kind="proposal_decided", subject="S", url="/")
+    generations.bump([generations.PRACTICE])
+    practice_token = generations.tokens([generations.PRACTICE])
+    for unread in (1, 0):
+        signed_in = rf.get("/practice/")
+        signed_in.session = client.session
+        signed_in.user = get_user(signed_in)  # as the authentication middleware reads it
+        plain = rf.get("/practice/")
+        plain.user = User.objects.get(pk=personas.learner.pk)  # read some other way
+        for request in (signed_in, plain):
+            snapshot = pagecache.reader_snapshot(request)
+            assert snapshot.unread == unread
+            assert snapshot.tokens_of([generations.PEOPLE]) == (0,)  # never written
+            assert snapshot.tokens_of([generations.PRACTICE]) == practice_token
+        personas.learner.notifications.update(read_at=timezone.now())
+    # Nothing is read for a request that writes.
+    request = rf.post("/practice/")
+    request.user = personas.learner
+    assert pagecache.reader_snapshot(request) is None
 
 
 def test_a_page_kept_for_one_reader_is_never_served_to_another(personas, question, committed):
@@ -307,6 +366,31 @@ def test_family_view_audits_every_visit_and_drops_a_member_made_confidential(per
     assert "Accelerator KR" in page.text and "Accelerator SG" not in page.text
 
 
+def test_remembered_roles_follow_a_role_granted_and_taken_away(personas, committed):
+    from tests.worksharing.conftest import save
+
+    with committed():
+        kr = save("kr-kipo", "10-2023-0012345", title="Accelerator KR", visibility="offices")
+    kr.refresh_from_db()
+    url = f"/worksharing/families/{kr.family_id}/"
+    outsider = client_for(personas.outsider)
+    assert outsider.get(url).status_code == 404
+    with CaptureQueriesContext(connection) as second:
+        assert outsider.get(url).status_code == 404
+    assert not [q for q in second.captured_queries if "people_membership" in q["sql"]]
+    with committed():
+        membership = people.grant_role(
+            by=personas.kipo_admin,
+            user=personas.outsider,
+            role=Role.EXAMINER,
+            organisation=personas.kipo,
+        )
+    assert "Accelerator KR" in outsider.get(url).text
+    with committed():
+        people.revoke_role(by=personas.kipo_admin, membership=membership)
+    assert outsider.get(url).status_code == 404
+
+
 # Lesson page: the learner's status is part of the key --------------------------------
 
 
@@ -374,6 +458,30 @@ def test_the_kept_dashboard_follows_the_learners_own_records_only(personas, comm
     with committed():
         LessonProgress.objects.filter(learner=personas.outsider).update(updated_at=timezone.now())
     assert made(learner.get("/academy/me/"))
+
+
+def test_the_dashboards_review_count_follows_new_answers_and_time_alone(personas, committed):
+    from tests.academy.adult import adult_course, question_of
+    from tests.academy.test_learning_paths import answer
+
+    with committed():
+        course = adult_course(1, 3)
+    question = question_of(course, "PAT-201")
+    learner = client_for(personas.learner)
+    assert "due for review" not in learner.get("/academy/me/").text
+    with committed():
+        answer(personas.learner, question, right=False)  # due again in a day
+    # The new answer becomes a card at the next visit, not due yet; then nothing is read
+    # for the count until it falls due.
+    assert "due for review" not in learner.get("/academy/me/").text
+    learner.get("/academy/me/")
+    with CaptureQueriesContext(connection) as kept:
+        assert not made(learner.get("/academy/me/"))
+    assert not [q for q in kept.captured_queries if "academy_" in q["sql"]]
+    tomorrow = timezone.now() + timedelta(days=1, minutes=1)
+    with mock.patch("django.utils.timezone.now", return_value=tomorrow):
+        page = learner.get("/academy/me/")
+    assert made(page) and "1 question due for review" in page.text
 
 
 # Search and accountability -----------------------------------------------------------

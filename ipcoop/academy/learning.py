@@ -328,6 +328,12 @@ def due_reviews(learner: Any, now: datetime | None = None) -> QuerySet[ReviewCar
     return access.reviews_of(learner).filter(due__lte=now or timezone.now()).order_by("due", "pk")
 
 
+def next_review_due(learner: Any, now: datetime) -> datetime | None:
+    """When the learner's next review card (of a question learners can see) falls due
+    after ``now``; None when none is waiting."""
+    return access.reviews_of(learner).filter(due__gt=now).aggregate(next=Min("due"))["next"]
+
+
 def review_items(learner: Any, now: datetime | None = None) -> QuerySet[ReviewCard]:
     return due_reviews(learner, now).select_related(
         "question__objective", "question__course", "question__lesson__published_version"

@@ -6,16 +6,20 @@ Thin: parse, authorise (``ipcoop.access``), call ``academy.learning``, render.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ipcoop import access
 from ipcoop.academy import learning, present
 from ipcoop.academy.i18n import current_language, language_name, pick
 from ipcoop.academy.models import Course, Lesson
+from ipcoop.web import generations, pagecache
 
 # Added to the course page and the dashboard ------------------------------------------
 
@@ -41,9 +45,30 @@ def course_extras(request: HttpRequest, course: Course, lessons: list[Lesson]) -
 
 
 def reviews_due_now(request: HttpRequest) -> int:
-    """Side effects: the learner's new answers become review cards first."""
-    learning.sync_reviews(learner=request.user)
-    return learning.due_reviews(request.user).count()
+    """How many of the learner's reviews are due now. Side effects: the learner's new
+    answers become review cards first.
+
+    Kept for the learner until their learning records or the courses change, and the
+    count until their next card falls due: a visit in between reads nothing."""
+    learner = request.user
+
+    def count() -> tuple[int, datetime | None]:
+        learning.sync_reviews(learner=learner)
+        now = timezone.now()
+        return learning.due_reviews(learner, now).count(), learning.next_review_due(learner, now)
+
+    due, _next_due = pagecache.remembered_for_reader(
+        request,
+        "reviews-due",
+        count,
+        depends=(
+            generations.ACADEMY,
+            generations.LEARNING,
+            generations.learner_generation(learner.pk),
+        ),
+        holds=lambda kept: kept[1] is None or timezone.now() < kept[1],
+    )
+    return due
 
 
 def dashboard_extras(request: HttpRequest, reviews_due: int) -> dict:

@@ -39,7 +39,7 @@ def throttled(request: HttpRequest) -> int:
 
 
 def start_child_session(request: HttpRequest, user) -> None:
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
     request.session.set_expiry(0)  # ends with the browser: school computers are shared
 
 

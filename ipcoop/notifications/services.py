@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -153,6 +153,15 @@ def unread_count(user) -> int:
     if user is None or not user.is_authenticated:
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def unread_count_subquery(user_id) -> Subquery:
+    """``unread_count`` of the user ``user_id`` as a subquery, to be read with another
+    query (the user's row as they sign in to a request)."""
+    # COUNT as a plain function, not an aggregate: no GROUP BY, one row even when none.
+    count = Func(F("pk"), function="COUNT", output_field=IntegerField())
+    unread = Notification.objects.filter(recipient_id=user_id, read_at__isnull=True)
+    return Subquery(unread.order_by().values(unread=count))
 
 
 def inbox_of(user) -> QuerySet[Notification]:

@@ -1,5 +1,6 @@
 """Per-request user preferences, and the two-factor sign-in office staff must set up."""
 
+import functools
 import zoneinfo
 from collections.abc import Callable
 
@@ -11,9 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
+from ipcoop.web import pagecache
+
 
 class UserPreferencesMiddleware:
-    """Shows times in the signed-in user's time zone (UTC for visitors)."""
+    """Shows times in the signed-in user's time zone (UTC for visitors), and gives the
+    user of a GET request the memory of answers kept for them while people do not change
+    (``pagecache.remembered_for_reader``; ``access`` keeps their roles in it).
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -21,6 +27,8 @@ class UserPreferencesMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
+            if request.method in {"GET", "HEAD"}:
+                user._ipcoop_remember = functools.partial(pagecache.remembered_for_reader, request)
             try:
                 timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -67,7 +75,11 @@ class TwoFactorRequiredMiddleware:
             path.startswith(allowed) for allowed in _allowed_paths()
         ):
             return None
-        if not two_factor.must_enrol(request.user):
+        # Asked on every page, so kept for the reader until people change (memberships,
+        # an authenticator set up or taken away change that generation).
+        if not pagecache.remembered_for_reader(
+            request, "must-enrol", lambda: two_factor.must_enrol(request.user)
+        ):
             return None
         messages.warning(
             request,

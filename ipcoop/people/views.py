@@ -160,7 +160,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
             messages.success(request, _("Welcome! Your learner account is ready."))
             return _with_language(redirect("web:home"), user.preferred_language)
     return render(request, "people/signup.html", {"form": form})

@@ -37,6 +37,7 @@ from typing import Any
 from django.apps import apps
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Subquery
 
 from ipcoop.web.models import PageGeneration
 
@@ -88,7 +89,9 @@ MODEL_GENERATIONS: dict[str, str | None] = {
     "people.user": None,
     "people.auditevent": None,
     "people.apitoken": None,
-    "people.twofactordevice": None,
+    # Whether office staff still have to set up a second factor (kept per people token,
+    # see two_factor.must_enrol): set up and taken away, not its use (UPDATES_UNCOUNTED).
+    "people.twofactordevice": PEOPLE,
     "people.recoverycode": None,
     # Each person's own watches and answers, not on kept pages.
     "worksharing.watch": None,
@@ -100,6 +103,12 @@ MODEL_GENERATIONS: dict[str, str | None] = {
     "academy.objectiveprogress": LEARNING,
     "academy.placement": LEARNING,
     "academy.reviewcard": LEARNING,
+}
+
+# Models whose updates change nothing a kept page or key shows: only their inserts and
+# deletes change their generation.
+UPDATES_UNCOUNTED = {
+    "people.twofactordevice",  # the last code used, at every sign-in
 }
 
 _learner: ContextVar[int | None] = ContextVar("ipcoop_learner", default=None)
@@ -126,7 +135,7 @@ def writes_of_learner(service: Callable) -> Callable:
 
 
 _WRITE = re.compile(
-    r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE
+    r'^\s*(INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE
 )
 _UPSERT = (
     "INSERT INTO web_pagegeneration (name, token) VALUES (%s, %s) "
@@ -150,17 +159,21 @@ def generation_of(model: Any) -> str | None:
 
 
 _tables: dict[str, str] | None = None
+_updates_uncounted: frozenset[str] = frozenset()
 
 
 def table_generations() -> dict[str, str]:
     """Table name → generation, for the tables that belong to one."""
-    global _tables
+    global _tables, _updates_uncounted
     if _tables is None:
         found = {}
         for model in apps.get_models(include_auto_created=True):
             generation = generation_of(model)
             if generation:
                 found[model._meta.db_table] = generation
+        _updates_uncounted = frozenset(
+            apps.get_model(label)._meta.db_table for label in UPDATES_UNCOUNTED
+        )
         _tables = found
     return _tables
 
@@ -173,6 +186,12 @@ def tokens(names: Iterable[str], using: str = "default") -> tuple[int, ...]:
         PageGeneration.objects.using(using).filter(name__in=names).values_list("name", "token")
     )
     return tuple(found.get(name, 0) for name in names)
+
+
+def token_subquery(name: str) -> Subquery:
+    """The token of ``name`` as a subquery (NULL when never written), to be read with
+    another query."""
+    return Subquery(PageGeneration.objects.filter(name=name).values("token"))
 
 
 def bump(names: Iterable[str], using: str = "default") -> None:
@@ -229,8 +248,9 @@ def on_write(execute: Callable, sql: str, params: Any, many: bool, context: dict
     match = _WRITE.match(sql)
     if match is None:
         return result
-    generation = table_generations().get(match.group(1))
-    if generation is None:
+    verb, table = match.groups()
+    generation = table_generations().get(table)
+    if generation is None or (verb.upper() == "UPDATE" and table in _updates_uncounted):
         return result
     if generation == LEARNING and (learner_id := _learner.get()) is not None:
         generation = learner_generation(learner_id)

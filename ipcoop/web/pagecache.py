@@ -45,6 +45,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import caches
+from django.db.models import Subquery
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -52,7 +53,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 
-from ipcoop.notifications.services import unread_count
+from ipcoop.notifications.services import unread_count_subquery
 from ipcoop.web import generations
 
 # Letters only, so that HTML escaping leaves it as it is.
@@ -61,6 +62,9 @@ _KEY_ATTRIBUTE = "_ipcoop_public_page"
 _PLACEHOLDER_ATTRIBUTE = "_ipcoop_csrf_placeholder"
 _CACHE_ALIAS = "pages"
 _READER_CACHE_ALIAS = "reader-pages"
+_SNAPSHOT_ATTRIBUTE = "_ipcoop_reader_snapshot"
+# How long an answer remembered for a reader lasts at most, whatever else changes.
+_REMEMBERED_SECONDS = 300
 # Headers of the view's response kept with the page (outer middleware adds the rest).
 _KEPT_HEADERS = ("Content-Type", "Content-Language")
 
@@ -149,15 +153,101 @@ def _kept_response(content: bytes, headers: dict[str, str], request: HttpRequest
 # Readers ------------------------------------------------------------------------------
 
 
+_COLUMN = "ipcoop_snapshot_{}"
+
+
+def _snapshot_names(user_id: Any) -> tuple[str, ...]:
+    return (*generations.GENERATIONS, generations.learner_generation(user_id))
+
+
+def snapshot_columns(user_id: Any) -> dict[str, Subquery]:
+    """Columns that read a user's snapshot (below) with their row: one for each token,
+    and their unread inbox count (``people.backends.ReaderBackend`` adds them)."""
+    columns = {
+        _COLUMN.format(number): generations.token_subquery(name)
+        for number, name in enumerate(_snapshot_names(user_id))
+    }
+    columns[_COLUMN.format("unread")] = unread_count_subquery(user_id)
+    return columns
+
+
+class ReaderSnapshot:
+    """What the kept pages of one signed-in request are decided with, read once, as
+    the request starts: the token of every generation (the reader's own learning
+    generation among them) and the reader's unread inbox count. Read with the reader's
+    row (``snapshot_columns``), or in a query of its own for a user read otherwise."""
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+        names = _snapshot_names(user.pk)
+        row = getattr(user, _COLUMN.format("unread"), None)
+        if row is None:  # not read with the snapshot's columns
+            user = type(user)._default_manager.annotate(**snapshot_columns(user.pk)).get(pk=user.pk)
+        self.tokens = {
+            name: getattr(user, _COLUMN.format(number)) or 0 for number, name in enumerate(names)
+        }
+        self.unread = getattr(user, _COLUMN.format("unread"))
+        self.known = frozenset(names)
+
+    def tokens_of(self, names: Sequence[str]) -> tuple[int, ...]:
+        """The tokens of ``names`` (0 when never written), read again only for names
+        outside this reader's snapshot (another learner's generation)."""
+        if self.known.issuperset(names):
+            return tuple(self.tokens[name] for name in names)
+        return generations.tokens(names)
+
+
+def reader_snapshot(request: HttpRequest) -> ReaderSnapshot | None:
+    """The snapshot of a signed-in reader's GET or HEAD request (None for any other
+    request: a page or answer made after a write is not kept)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or request.method not in {"GET", "HEAD"}:
+        return None
+    snapshot = getattr(request, _SNAPSHOT_ATTRIBUTE, None)
+    if snapshot is None or snapshot.user is not user:
+        snapshot = ReaderSnapshot(user)
+        setattr(request, _SNAPSHOT_ATTRIBUTE, snapshot)
+    return snapshot
+
+
+def remembered_for_reader(
+    request: HttpRequest,
+    name: str,
+    answer: Callable[[], Any],
+    *,
+    depends: Sequence[str] = (),
+    holds: Callable[[Any], bool] | None = None,
+) -> Any:
+    """``answer()``, kept for this reader (who they are, superuser or not) while none of
+    the generations people and ``depends`` changes: for what every visit must decide
+    and only those generations change (whether they must set up a second factor, say).
+    ``holds(kept)`` says whether a kept answer still holds, for one that also changes
+    with time. ``name`` tells answers apart (with the arguments they depend on).
+    Answered afresh on any request but a signed-in reader's GET or HEAD."""
+    snapshot = reader_snapshot(request)
+    if snapshot is None:
+        return answer()
+    user = request.user
+    tokens = snapshot.tokens_of((generations.PEOPLE, *depends))
+    key = _hashed_key("reader-answer", (name, user.pk, user.is_superuser, tokens))
+    cache = caches[_READER_CACHE_ALIAS]
+    kept = cache.get(key)
+    if kept is None or (holds is not None and not holds(kept[0])):
+        kept = (answer(),)  # in a tuple: an answer of None is kept as well
+        cache.set(key, kept, _REMEMBERED_SECONDS)
+    return kept[0]
+
+
 def _reader_key(request: HttpRequest, depends: Sequence[str], vary: Sequence[Any]) -> str | None:
     """The key of the page as this reader sees it now, or None when it is not kept."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if request.headers.get("HX-Request"):
         return None
-    if request.method not in {"GET", "HEAD"} or request.headers.get("HX-Request"):
+    snapshot = reader_snapshot(request)
+    if snapshot is None:
         return None
     if len(get_messages(request)):  # shown once, by the page that is made next
         return None
+    user = request.user
     parts = (
         user.pk,
         user.shown_name,
@@ -165,11 +255,15 @@ def _reader_key(request: HttpRequest, depends: Sequence[str], vary: Sequence[Any
         get_current_timezone_name(),
         get_language(),
         request.get_full_path(),
-        unread_count(user),
+        snapshot.unread,
         tuple(vary),
-        generations.tokens((generations.PEOPLE, *depends)),
+        snapshot.tokens_of((generations.PEOPLE, *depends)),
     )
-    return "reader-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    return _hashed_key("reader-page", parts)
+
+
+def _hashed_key(kind: str, parts: tuple) -> str:
+    return f"{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def render_for_reader(
