@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from unittest import mock
 
 import pytest
@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from ipcoop.academy.models import LessonProgress
 from ipcoop.access import Visibility
+from ipcoop.classes import services as classes
 from ipcoop.exchange.practice import services as practice
 from ipcoop.notifications.services import notify
 from ipcoop.people import services as people
@@ -428,6 +429,22 @@ def test_a_child_whose_learning_is_not_stored_never_gets_a_kept_lesson(personas,
     for _ in range(2):
         page = client.get(LESSON1)
         assert page.status_code == 200 and made(page)
+    assert not LessonProgress.objects.filter(learner=child.user).exists()
+    # Once a parent's consent is recorded, the child's lesson is stored and kept...
+    with committed():
+        classes.record_consent(
+            by=personas.teacher, member=child, method="signed_form", given_on=date.today()
+        )
+    with committed():
+        client.get(LESSON1)
+    assert LessonProgress.objects.filter(learner=child.user).exists()
+    assert not made(client.get(LESSON1))
+    # ...and from the moment it is withdrawn, nothing is kept or stored again.
+    with committed():
+        classes.withdraw_consent(by=personas.teacher, member=child)
+    LessonProgress.objects.filter(learner=child.user).delete()
+    assert made(client.get(LESSON1))
+    assert not LessonProgress.objects.filter(learner=child.user).exists()
 
 
 # Dashboard: the learner's own records ------------------------------------------------

@@ -7,6 +7,7 @@ account for the rest.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ipcoop import access
@@ -30,7 +32,7 @@ from ipcoop.academy.models import (
     Topic,
 )
 from ipcoop.classes import unstored
-from ipcoop.web import generations
+from ipcoop.web import generations, pagecache
 from ipcoop.web.pagecache import public_page, render_for_reader
 
 
@@ -47,6 +49,49 @@ def _lesson(request: HttpRequest, course: Course, lesson_slug: str) -> Lesson:
         return qs.get(slug=lesson_slug)
     except Lesson.DoesNotExist:
         raise Http404 from None
+
+
+def _course_and_lesson(request: HttpRequest, slug: str, lesson_slug: str) -> tuple[Course, Lesson]:
+    """The course and lesson the user may open (404 otherwise), kept for a reader's
+    visits while neither the courses nor their roles change."""
+
+    def find() -> tuple[Course, Lesson]:
+        course = _course(request, slug)
+        return course, _lesson(request, course, lesson_slug)
+
+    return pagecache.remembered_for_reader(
+        request, f"lesson:{slug}/{lesson_slug}", find, depends=(generations.ACADEMY,)
+    )
+
+
+def _may_store_learning(request: HttpRequest) -> bool:
+    """``access.may_store_learning``, kept for a reader's visits while classes and
+    consents do not change."""
+    return pagecache.remembered_for_reader(
+        request,
+        "may-store-learning",
+        lambda: access.may_store_learning(request.user),
+        depends=(generations.CLASSES,),
+    )
+
+
+def _started(request: HttpRequest, lesson: Lesson) -> str:
+    """The learner's status in the lesson, once it is marked as the last place they
+    visited (``services.start_lesson``). Kept for their next visits while their learning
+    records do not change and the mark would stay as it is (within a minute of it)."""
+
+    def start() -> tuple[str, Any]:
+        progress = services.start_lesson(learner=request.user, lesson=lesson)
+        return str(progress.status), progress.updated_at
+
+    status, _marked = pagecache.remembered_for_reader(
+        request,
+        f"started:{lesson.pk}",
+        start,
+        depends=(generations.LEARNING, generations.learner_generation(request.user.pk)),
+        holds=lambda kept: timezone.now() < kept[1] + services.TOUCH_INTERVAL,
+    )
+    return status
 
 
 # Courses per page of the catalogue: a light page on a slow phone.
@@ -186,12 +231,11 @@ def _signin_url(request: HttpRequest) -> str:
 
 
 def lesson_detail(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResponse:
-    course = _course(request, slug)
-    lesson = _lesson(request, course, lesson_slug)
+    course, lesson = _course_and_lesson(request, slug, lesson_slug)
     user = request.user
-    if user.is_authenticated and access.may_store_learning(user):
+    if user.is_authenticated and _may_store_learning(request):
         if lesson.published_version_id:
-            status = str(services.start_lesson(learner=user, lesson=lesson).status)
+            status = _started(request, lesson)
         else:
             status = _status(request, lesson)
         # The same page for this learner until the lesson, the course or their status
@@ -217,8 +261,7 @@ def lesson_detail(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResp
 def answer(request: HttpRequest, slug: str, lesson_slug: str, question_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(reverse("academy:lesson", args=[slug, lesson_slug]))
-    course = _course(request, slug)
-    lesson = _lesson(request, course, lesson_slug)
+    course, lesson = _course_and_lesson(request, slug, lesson_slug)
     question = access.get_question_or_404(
         request.user,
         Question.objects.filter(lesson=lesson).select_related("objective"),
@@ -259,8 +302,7 @@ def answer(request: HttpRequest, slug: str, lesson_slug: str, question_id: int) 
 @require_POST
 @login_required
 def complete(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResponse:
-    course = _course(request, slug)
-    lesson = _lesson(request, course, lesson_slug)
+    course, lesson = _course_and_lesson(request, slug, lesson_slug)
     if lesson.published_version_id:
         if access.may_store_learning(request.user):
             services.complete_lesson(learner=request.user, lesson=lesson)

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -155,13 +155,15 @@ def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-def unread_count_subquery(user_id) -> Subquery:
-    """``unread_count`` of the user ``user_id`` as a subquery, to be read with another
-    query (the user's row as they sign in to a request)."""
-    # COUNT as a plain function, not an aggregate: no GROUP BY, one row even when none.
-    count = Func(F("pk"), function="COUNT", output_field=IntegerField())
-    unread = Notification.objects.filter(recipient_id=user_id, read_at__isnull=True)
-    return Subquery(unread.order_by().values(unread=count))
+def unread_count_sql(user_id: int) -> tuple[str, list]:
+    """``unread_count`` of the user ``user_id`` as SQL and its parameters, to be read as
+    a subquery of another statement (the user's row as their request starts)."""
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    recipient = connection.ops.quote_name(Notification._meta.get_field("recipient").column)
+    read_at = connection.ops.quote_name(Notification._meta.get_field("read_at").column)
+    # Names from the model's meta, the value a parameter.
+    sql = f"SELECT COUNT(*) FROM {table} WHERE {recipient} = %s AND {read_at} IS NULL"  # noqa: S608
+    return sql, [user_id]
 
 
 def inbox_of(user) -> QuerySet[Notification]:

@@ -18,10 +18,5 @@ from ipcoop.web import pagecache
 
 class ReaderBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
-        try:
-            user = User._default_manager.annotate(**pagecache.snapshot_columns(user_id)).get(
-                pk=user_id
-            )
-        except User.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        user = pagecache.user_with_snapshot(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -37,7 +37,6 @@ from typing import Any
 from django.apps import apps
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Subquery
 
 from ipcoop.web.models import PageGeneration
 
@@ -52,7 +51,18 @@ COOPERATION = "cooperation"
 SEARCH = "search"
 ACADEMY = "academy"
 LEARNING = "learning"  # and "learning:<learner id>", see learner_generation
-GENERATIONS = (PEOPLE, PRACTICE, WORKSHARING, MEETINGS, COOPERATION, SEARCH, ACADEMY, LEARNING)
+CLASSES = "classes"
+GENERATIONS = (
+    PEOPLE,
+    PRACTICE,
+    WORKSHARING,
+    MEETINGS,
+    COOPERATION,
+    SEARCH,
+    ACADEMY,
+    LEARNING,
+    CLASSES,
+)
 
 # The generation of each app's tables (None: no page kept for readers shows them).
 APP_GENERATIONS: dict[str, str | None] = {
@@ -65,6 +75,8 @@ APP_GENERATIONS: dict[str, str | None] = {
     "projects": COOPERATION,
     "search": SEARCH,
     "academy": ACADEMY,
+    # Whether a child's learning may be stored (classes, consents, consent rules).
+    "classes": CLASSES,
     # Shown on pages that are not kept (or through the search index), or only in a kept
     # page's key.
     "updates": None,
@@ -72,7 +84,6 @@ APP_GENERATIONS: dict[str, str | None] = {
     "statistics": None,
     "analytics": None,
     "credentials": None,
-    "classes": None,  # whether a child's learning is stored is decided on every request
     "notifications": None,  # the inbox count is part of every kept page's key
     "ops": None,
     "web": None,
@@ -188,10 +199,10 @@ def tokens(names: Iterable[str], using: str = "default") -> tuple[int, ...]:
     return tuple(found.get(name, 0) for name in names)
 
 
-def token_subquery(name: str) -> Subquery:
-    """The token of ``name`` as a subquery (NULL when never written), to be read with
-    another query."""
-    return Subquery(PageGeneration.objects.filter(name=name).values("token"))
+def token_sql(name: str) -> tuple[str, list]:
+    """The token of ``name`` as SQL and its parameters (no row when never written), to
+    be read as a subquery of another statement."""
+    return f"SELECT token FROM {TABLE} WHERE name = %s", [name]  # noqa: S608 (a parameter)
 
 
 def bump(names: Iterable[str], using: str = "default") -> None:

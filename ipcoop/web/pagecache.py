@@ -43,9 +43,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.core.cache import caches
-from django.db.models import Subquery
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -53,7 +54,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 
-from ipcoop.notifications.services import unread_count_subquery
+from ipcoop.notifications.services import unread_count_sql
 from ipcoop.web import generations
 
 # Letters only, so that HTML escaping leaves it as it is.
@@ -160,29 +161,38 @@ def _snapshot_names(user_id: Any) -> tuple[str, ...]:
     return (*generations.GENERATIONS, generations.learner_generation(user_id))
 
 
-def snapshot_columns(user_id: Any) -> dict[str, Subquery]:
-    """Columns that read a user's snapshot (below) with their row: one for each token,
-    and their unread inbox count (``people.backends.ReaderBackend`` adds them)."""
-    columns = {
-        _COLUMN.format(number): generations.token_subquery(name)
-        for number, name in enumerate(_snapshot_names(user_id))
-    }
-    columns[_COLUMN.format("unread")] = unread_count_subquery(user_id)
-    return columns
+def user_with_snapshot(user_id: int) -> Any:
+    """The user ``user_id`` (None when there is none), read with what their request's
+    snapshot holds (below): one statement, plain SQL, as cheap to make as it is to run
+    on every signed-in request (``people.backends.ReaderBackend``)."""
+    User = get_user_model()
+    columns, params = [], []
+    for number, name in enumerate(_snapshot_names(user_id)):
+        sql, sql_params = generations.token_sql(name)
+        columns.append(f"({sql}) AS {_COLUMN.format(number)}")
+        params += sql_params
+    sql, sql_params = unread_count_sql(user_id)
+    columns.append(f"({sql}) AS {_COLUMN.format('unread')}")
+    params += sql_params
+    table = connection.ops.quote_name(User._meta.db_table)
+    key = connection.ops.quote_name(User._meta.pk.column)
+    # Names from the models' meta, every value a parameter.
+    sql = f"SELECT {table}.*, {', '.join(columns)} FROM {table} WHERE {table}.{key} = %s"  # noqa: S608
+    return next(iter(User.objects.raw(sql, [*params, user_id])), None)
 
 
 class ReaderSnapshot:
     """What the kept pages of one signed-in request are decided with, read once, as
     the request starts: the token of every generation (the reader's own learning
     generation among them) and the reader's unread inbox count. Read with the reader's
-    row (``snapshot_columns``), or in a query of its own for a user read otherwise."""
+    row (``user_with_snapshot``), or in a statement of its own for a user read
+    otherwise."""
 
     def __init__(self, user: Any) -> None:
         self.user = user
         names = _snapshot_names(user.pk)
-        row = getattr(user, _COLUMN.format("unread"), None)
-        if row is None:  # not read with the snapshot's columns
-            user = type(user)._default_manager.annotate(**snapshot_columns(user.pk)).get(pk=user.pk)
+        if not hasattr(user, _COLUMN.format("unread")):  # read without the snapshot
+            user = user_with_snapshot(user.pk)
         self.tokens = {
             name: getattr(user, _COLUMN.format(number)) or 0 for number, name in enumerate(names)
         }

@@ -20,7 +20,7 @@ from ipcoop import access
 from ipcoop.lib.uploads import download_response
 from ipcoop.notifications.models import Kind as NotificationKind
 from ipcoop.people.models import Organisation
-from ipcoop.web import generations
+from ipcoop.web import generations, pagecache
 from ipcoop.web.forms import add_service_errors
 from ipcoop.web.pagecache import render_for_reader
 from ipcoop.worksharing import importer, services
@@ -160,7 +160,14 @@ def add_work_product(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def family(request: HttpRequest, family_id: int) -> HttpResponse:
-    members = services.family_members(request.user, family_id, with_priorities=False)
+    # Who may read which member is kept for the reader until dossiers or people change;
+    # the read is audited on every visit.
+    members = pagecache.remembered_for_reader(
+        request,
+        f"family:{family_id}",
+        lambda: services.family_members(request.user, family_id, with_priorities=False),
+        depends=(generations.WORKSHARING,),
+    )
     if not members:
         raise Http404
     services.record_worksharing_read(
