@@ -192,6 +192,9 @@ def test_the_cache_is_used_again_once_redis_is_back(redis_server, caplog):
     cache = fail_open_cache(redis_server.url, down_seconds=0.2)
     cache.set("k", "kept")
     assert cache.get("k") == "kept"
+    # One client for every operation, on the same pool (it reconnects by itself).
+    client = cache._cache.get_client()
+    assert cache._cache.get_client("other key", write=True) is client
     redis_server.kill()
     with caplog.at_level(logging.WARNING, logger="ipcoop.lib.cache"):
         assert cache.get("k", "gone") == "gone"
@@ -199,6 +202,7 @@ def test_the_cache_is_used_again_once_redis_is_back(redis_server, caplog):
         time.sleep(0.3)
         cache.set("k", "again")
         assert cache.get("k") == "again"
+    assert cache._cache.get_client() is client
     messages = [r.getMessage() for r in caplog.records if r.name == "ipcoop.lib.cache"]
     assert len(messages) == 2
     assert "answers again" in messages[1]

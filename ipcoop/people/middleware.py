@@ -3,11 +3,12 @@
 import functools
 import zoneinfo
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
@@ -61,7 +62,8 @@ class TwoFactorRequiredMiddleware:
         from ipcoop.people import two_factor
 
         path = request.path_info
-        if path.startswith(reverse("api:api-root")):
+        api_root, *allowed = _allowed_paths()
+        if path.startswith(api_root):
             header = request.headers.get("Authorization")
             if header is not None:
                 scheme, _space, secret = header.partition(" ")
@@ -71,9 +73,7 @@ class TwoFactorRequiredMiddleware:
             else:
                 refused = two_factor.must_enrol(request.user)
             return _api_refusal(request) if refused else None
-        if not request.user.is_authenticated or any(
-            path.startswith(allowed) for allowed in _allowed_paths()
-        ):
+        if not request.user.is_authenticated or any(path.startswith(prefix) for prefix in allowed):
             return None
         # Asked on every page, so kept for the reader until people change (memberships,
         # an authenticator set up or taken away change that generation).
@@ -95,13 +95,21 @@ class TwoFactorRequiredMiddleware:
         return HttpResponseRedirect(target)
 
 
-def _allowed_paths() -> list[str]:
-    return [
+def _allowed_paths() -> tuple[str, ...]:
+    return _paths_under(get_script_prefix(), get_urlconf(settings.ROOT_URLCONF))
+
+
+@functools.cache
+def _paths_under(_script_prefix: str, _urlconf: Any) -> tuple[str, ...]:
+    """The API's root and the pages open to staff who have not set up a second factor
+    (asked on every request: worked out once for each script prefix and URLconf)."""
+    return (
+        reverse("api:api-root"),
         reverse("people:two_factor"),
         reverse("people:signout"),
         reverse("web:set_language"),
         settings.STATIC_URL,
-    ]
+    )
 
 
 def _api_refusal(request: HttpRequest) -> HttpResponse:
