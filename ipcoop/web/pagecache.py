@@ -33,6 +33,14 @@ write to that data changes a token, so nobody is shown a page made before a chan
 what they may see; ``seconds`` bounds what changes with time alone. Not kept: htmx
 requests, anything but GET and HEAD, a request with a message waiting, and any
 response but a plain 200. Pages are kept compressed in the worker's memory.
+
+The tokens and the inbox count are read once per request, as it starts, with the
+reader's own row (``ReaderSnapshot``, ``user_with_snapshot``, read by
+``people.backends.ReaderBackend``). What every visit must still decide before the page
+(whether the reader must set up a second factor, their roles, which lesson or family
+members they may open) is kept the same way for the reader while the generations it
+depends on stay as they are (``remembered_for_reader``), so that a kept page costs one
+query: the reader's.
 """
 
 from __future__ import annotations
