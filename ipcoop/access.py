@@ -1072,9 +1072,17 @@ def class_membership(user: User | AnonymousUser | None) -> Any:
     member = getattr(user, "_ipcoop_class_membership", _UNREAD)
     if member is _UNREAD:
         from ipcoop.classes.models import ClassMember
+        from ipcoop.web.generations import CLASSES
 
-        member = ClassMember.objects.select_related("school_class", "consent").filter(user=user)
-        member = user._ipcoop_class_membership = member.first()
+        def read() -> Any:
+            found = ClassMember.objects.select_related("school_class", "consent")
+            return found.filter(user=user).first()
+
+        # Kept across a reader's GET requests while classes and consents stay as they
+        # are, like their roles (``_roles``).
+        remember = getattr(user, "_ipcoop_remember", None)
+        member = remember("class", read, depends=(CLASSES,)) if remember is not None else read()
+        user._ipcoop_class_membership = member
     return member
 
 

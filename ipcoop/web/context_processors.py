@@ -42,6 +42,8 @@ def shell(request: HttpRequest) -> dict:
         "administered": functools.cache(lambda: list(access.administered_organisations(user))),
         # One cheap count, only on pages of signed-in people (the shell asks for it there).
         "inbox_unread": functools.cache(lambda: unread_count(user)),
+        # Children have no API tokens (the footer leaves the link out).
+        "shell_is_child": functools.cache(lambda: access.is_child(user)),
         # A page cached for visitors holds a placeholder for the CSRF token.
         **pagecache.placeholder_token(request),
     }

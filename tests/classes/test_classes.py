@@ -224,6 +224,10 @@ def test_a_child_gives_no_e_mail_and_has_no_api_tokens(school_class):
     assert 'name="email"' not in profile
     assert 'name="display_name"' not in profile
     assert "Manage your API tokens" not in profile
+    # No link to a page a child cannot open, in the footer of any page either.
+    assert 'href="/account/tokens/"' not in profile
+    assert 'href="/account/tokens/"' not in client.get("/academy/").text
+    assert 'href="/account/tokens/"' in client_for(school_class.teacher).get("/academy/").text
     saved = client.post(
         "/account/profile/",
         {"preferred_language": "ko", "country": "KR", "time_zone": "Asia/Seoul", "email": "x@y.z"},
