@@ -64,17 +64,6 @@ def _course_and_lesson(request: HttpRequest, slug: str, lesson_slug: str) -> tup
     )
 
 
-def _may_store_learning(request: HttpRequest) -> bool:
-    """``access.may_store_learning``, kept for a reader's visits while classes and
-    consents do not change."""
-    return pagecache.remembered_for_reader(
-        request,
-        "may-store-learning",
-        lambda: access.may_store_learning(request.user),
-        depends=(generations.CLASSES,),
-    )
-
-
 def _started(request: HttpRequest, lesson: Lesson) -> str:
     """The learner's status in the lesson, once it is marked as the last place they
     visited (``services.start_lesson``). Kept for their next visits while their learning
@@ -233,7 +222,7 @@ def _signin_url(request: HttpRequest) -> str:
 def lesson_detail(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResponse:
     course, lesson = _course_and_lesson(request, slug, lesson_slug)
     user = request.user
-    if user.is_authenticated and _may_store_learning(request):
+    if user.is_authenticated and access.may_store_learning(user):
         if lesson.published_version_id:
             status = _started(request, lesson)
         else:
