@@ -155,15 +155,14 @@ def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-def unread_count_sql(user_id: int) -> tuple[str, list]:
-    """``unread_count`` of the user ``user_id`` as SQL and its parameters, to be read as
-    a subquery of another statement (the user's row as their request starts)."""
+def unread_count_sql() -> str:
+    """``unread_count`` as SQL with one parameter, the user's id, to be read as a
+    subquery of another statement (the user's row as their request starts)."""
     table = connection.ops.quote_name(Notification._meta.db_table)
     recipient = connection.ops.quote_name(Notification._meta.get_field("recipient").column)
     read_at = connection.ops.quote_name(Notification._meta.get_field("read_at").column)
     # Names from the model's meta, the value a parameter.
-    sql = f"SELECT COUNT(*) FROM {table} WHERE {recipient} = %s AND {read_at} IS NULL"  # noqa: S608
-    return sql, [user_id]
+    return f"SELECT COUNT(*) FROM {table} WHERE {recipient} = %s AND {read_at} IS NULL"  # noqa: S608
 
 
 def inbox_of(user) -> QuerySet[Notification]:

@@ -199,10 +199,9 @@ def tokens(names: Iterable[str], using: str = "default") -> tuple[int, ...]:
     return tuple(found.get(name, 0) for name in names)
 
 
-def token_sql(name: str) -> tuple[str, list]:
-    """The token of ``name`` as SQL and its parameters (no row when never written), to
-    be read as a subquery of another statement."""
-    return f"SELECT token FROM {TABLE} WHERE name = %s", [name]  # noqa: S608 (a parameter)
+# A generation's token as SQL with one parameter, its name (no row when never written),
+# to be read as a subquery of another statement.
+TOKEN_SQL = f"SELECT token FROM {TABLE} WHERE name = %s"  # noqa: S608 (a parameter)
 
 
 def bump(names: Iterable[str], using: str = "default") -> None:

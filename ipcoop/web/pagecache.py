@@ -45,6 +45,7 @@ query: the reader's.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import zlib
 from collections.abc import Callable, Sequence
@@ -173,20 +174,25 @@ def user_with_snapshot(user_id: int) -> Any:
     """The user ``user_id`` (None when there is none), read with what their request's
     snapshot holds (below): one statement, plain SQL, as cheap to make as it is to run
     on every signed-in request (``people.backends.ReaderBackend``)."""
+    params = [*_snapshot_names(user_id), user_id, user_id]
+    return next(iter(get_user_model().objects.raw(_snapshot_sql(connection.vendor), params)), None)
+
+
+@functools.cache
+def _snapshot_sql(_vendor: str) -> str:
+    """The statement of ``user_with_snapshot`` (made once per database kind); its
+    parameters: the snapshot's generation names, the user's id for their inbox count,
+    and the user's id."""
     User = get_user_model()
-    columns, params = [], []
-    for number, name in enumerate(_snapshot_names(user_id)):
-        sql, sql_params = generations.token_sql(name)
-        columns.append(f"({sql}) AS {_COLUMN.format(number)}")
-        params += sql_params
-    sql, sql_params = unread_count_sql(user_id)
-    columns.append(f"({sql}) AS {_COLUMN.format('unread')}")
-    params += sql_params
+    columns = [
+        f"({generations.TOKEN_SQL}) AS {_COLUMN.format(number)}"
+        for number in range(len(_snapshot_names(0)))
+    ]
+    columns.append(f"({unread_count_sql()}) AS {_COLUMN.format('unread')}")
     table = connection.ops.quote_name(User._meta.db_table)
     key = connection.ops.quote_name(User._meta.pk.column)
     # Names from the models' meta, every value a parameter.
-    sql = f"SELECT {table}.*, {', '.join(columns)} FROM {table} WHERE {table}.{key} = %s"  # noqa: S608
-    return next(iter(User.objects.raw(sql, [*params, user_id])), None)
+    return f"SELECT {table}.*, {', '.join(columns)} FROM {table} WHERE {table}.{key} = %s"  # noqa: S608
 
 
 class ReaderSnapshot:
