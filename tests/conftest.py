@@ -7,9 +7,11 @@ Like healthchecks' owner/member/outsider, real accounts in real organisations
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import BaseCache, caches
 from django.test import Client
 from django.utils import translation
 
@@ -17,6 +19,15 @@ from ipcoop.people import services
 from ipcoop.people.models import Organisation, Role, User
 
 PASSWORD = "correct horse battery staple 42"
+
+
+def cache_turned_on(settings, config: dict, alias: str) -> Iterator[BaseCache]:
+    """For a fixture: the test runs with ``config`` as CACHES and yields the cache
+    ``alias``, empty before and after (the tests' own settings keep nothing)."""
+    settings.CACHES = config
+    caches[alias].clear()
+    yield caches[alias]
+    caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -5,14 +5,13 @@ from __future__ import annotations
 import time
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from ipcoop.academy.models import Course
 from ipcoop.web.pagecache import CSRF_PLACEHOLDER
-from tests.conftest import client_for
+from tests.conftest import cache_turned_on, client_for
 
 PAGES_CACHE = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -23,10 +22,7 @@ PAGES_CACHE = {
 
 @pytest.fixture(autouse=True)
 def page_cache(settings):
-    settings.CACHES = PAGES_CACHE
-    caches["pages"].clear()
-    yield caches["pages"]
-    caches["pages"].clear()
+    yield from cache_turned_on(settings, PAGES_CACHE, "pages")
 
 
 def _queries(client: Client, url: str, **extra) -> tuple[int, object]:

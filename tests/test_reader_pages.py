@@ -34,7 +34,7 @@ from ipcoop.people.models import AuditAction, AuditEvent, Role, TwoFactorDevice,
 from ipcoop.web import generations, pagecache
 from ipcoop.web.generations import APP_GENERATIONS, generation_of
 from ipcoop.web.pagecache import CSRF_PLACEHOLDER
-from tests.conftest import PASSWORD, client_for
+from tests.conftest import PASSWORD, cache_turned_on, client_for
 
 READER_CACHE = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -46,10 +46,7 @@ LESSON1 = "/academy/test-ideas/what-is-an-invention/"
 
 @pytest.fixture(autouse=True)
 def reader_cache(settings):
-    settings.CACHES = READER_CACHE
-    caches["reader-pages"].clear()
-    yield caches["reader-pages"]
-    caches["reader-pages"].clear()
+    yield from cache_turned_on(settings, READER_CACHE, "reader-pages")
 
 
 @pytest.fixture

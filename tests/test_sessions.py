@@ -8,12 +8,11 @@ import time
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ipcoop.people import sessions
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD, cache_turned_on, make_user
 from tests.test_settings import run_manage
 
 SESSION_QUERY = 'FROM "django_session"'
@@ -21,14 +20,9 @@ SESSION_QUERY = 'FROM "django_session"'
 
 @pytest.fixture
 def cached_sessions(settings):
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "s"},
-    }
     settings.SESSION_ENGINE = "ipcoop.people.sessions"
-    caches["default"].clear()
-    yield caches["default"]
-    caches["default"].clear()
+    locmem = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "s"}
+    yield from cache_turned_on(settings, {**settings.CACHES, "default": locmem}, "default")
 
 
 def _session_queries(client, url: str = "/account/profile/") -> tuple[int, object]:
