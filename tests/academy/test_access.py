@@ -12,8 +12,9 @@ from django.core.exceptions import PermissionDenied
 from ipcoop.academy import services
 from ipcoop.academy.models import Attempt, Question
 from ipcoop.academy.package import import_package
+from ipcoop.people import services as people
 from tests.academy.fixture import package
-from tests.conftest import assert_same_not_found, client_for
+from tests.conftest import assert_same_not_found, cache_turned_on, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -236,3 +237,33 @@ def test_editing_a_published_question_waits_for_the_next_publication(course, per
     q.refresh_from_db()
     assert q.pending is None and q.choices[1]["correct"] is True
     assert Attempt.objects.get().question_id == q.pk
+
+
+KEPT_PER_READER = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    "reader-pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "a"},
+}
+
+
+@pytest.fixture
+def kept_per_reader(settings):
+    yield from cache_turned_on(settings, KEPT_PER_READER, "reader-pages")
+
+
+def test_a_draft_lesson_kept_open_for_its_author_stays_hidden_from_everyone_else(
+    kept_per_reader, draft_lesson, personas, django_capture_on_commit_callbacks
+):
+    """Which lesson a reader may open is kept for them (``pagecache.remembered_for_reader``):
+    never for another reader, and not past a change of their roles."""
+    url = "/academy/test-ideas/secret-draft-lesson/"
+    author = client_for(personas.educator)
+    for _ in range(2):
+        assert "Secret draft lesson" in author.get(url).content.decode()
+    for who in ["learner", "teacher", "kipo_examiner"]:
+        client = _client(personas, who)
+        for _ in range(2):
+            assert_same_not_found(client, url, "/academy/test-ideas/no-such-lesson/")
+    with django_capture_on_commit_callbacks(execute=True):
+        people.revoke_role(by=None, membership=personas.educator.memberships.get())
+    assert author.get(url).status_code == 404
